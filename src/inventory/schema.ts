@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+// Kubernetes names and label values as the API server accepts them.
+const dnsLabel = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label');
+const quantity = z
+  .union([z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti|k|M|G)?$/), z.number()])
+  .transform(String);
+
+export const Role = z.enum(['viewer', 'operator', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+export const Cluster = z.object({
+  id: z.string().min(1),
+  region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as us-east-2'),
+  eksName: z.string().min(1),
+  role: z.enum(['control-plane', 'proxy']),
+});
+export type Cluster = z.infer<typeof Cluster>;
+
+export const DeploymentKind = z.enum(['coder-server', 'provisioner', 'proxy', 'litellm', 'key-rotator']);
+export type DeploymentKind = z.infer<typeof DeploymentKind>;
+
+export const Deployment = z
+  .object({
+    target: z.string().regex(/^[a-z0-9-]+(:[a-z0-9-]+)?$/, 'must look like `name` or `name:qualifier`'),
+    kind: DeploymentKind,
+    org: z.string().optional(),
+    cluster: z.string(),
+    namespace: dnsLabel,
+    name: dnsLabel,
+    labels: z.record(z.string(), z.string()).default({}),
+    replicas: z.object({
+      default: z.number().int().min(0),
+      min: z.number().int().min(0),
+      max: z.number().int().min(0),
+    }),
+    resources: z.object({ cpu: quantity, memory: quantity }),
+    image: z.string(),
+  })
+  .refine((d) => d.replicas.min <= d.replicas.default && d.replicas.default <= d.replicas.max, {
+    message: 'replicas must satisfy min <= default <= max',
+    path: ['replicas'],
+  });
+export type Deployment = z.infer<typeof Deployment>;
+
+export const RecordType = z.enum(['A', 'AAAA', 'CNAME', 'TXT', 'MX']);
+export type RecordType = z.infer<typeof RecordType>;
+
+export const DnsRecord = z.object({
+  name: z.string().min(1),
+  type: RecordType,
+  content: z.string().min(1),
+  proxied: z.boolean().default(false),
+  ttl: z.number().int().min(1),
+});
+export type DnsRecord = z.infer<typeof DnsRecord>;
+
+export const DnsZone = z.object({ name: z.string().min(1), records: z.array(DnsRecord) });
+export type DnsZone = z.infer<typeof DnsZone>;
+
+export const Image = z.object({
+  id: z.string(),
+  source: z.string().regex(/^[a-z0-9.-]+\/[a-z0-9._/-]+$/, 'must be registry/repository'),
+  tag: z.string(),
+  mirror: z.object({ registry: z.string(), repository: z.string(), region: z.string() }).optional(),
+});
+export type Image = z.infer<typeof Image>;
+
+export const Probe = z.object({ id: z.string(), kind: z.enum(['coder', 'litellm']), url: z.url() });
+export type Probe = z.infer<typeof Probe>;
+
+export const CapacityRow = z.object({
+  maxUsers: z.number().int().min(0),
+  replicas: z.number().int().min(0),
+  upTo: z.number().int().min(0).optional(),
+});
+export type CapacityRow = z.infer<typeof CapacityRow>;
+
+const Principals = z.object({
+  users: z.array(z.string().regex(/^[UW][A-Z0-9]+$/, 'must be a Slack user ID')).default([]),
+  usergroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group ID')).default([]),
+});
+
+export const Environment = z
+  .object({
+    name: z.string().min(1),
+    description: z.string().default(''),
+    clusters: z.array(Cluster).min(1),
+    deployments: z.array(Deployment),
+    rotation: z
+      .object({
+        deployment: z.string(),
+        secret: z.object({ namespace: dnsLabel, name: dnsLabel }),
+        intervalHours: z.object({ min: z.number().positive(), max: z.number().positive() }),
+        maxPauseHours: z.number().positive(),
+      })
+      .optional(),
+    dns: z.object({ zones: z.array(DnsZone), maxChangeShare: z.number().min(0).max(1).default(0.3) }),
+    images: z.array(Image).default([]),
+    probes: z.array(Probe).default([]),
+    capacity: z.record(z.string(), z.array(CapacityRow)).default({}),
+    thresholds: z.object({
+      nodeStorageMaxPercent: z.number().min(0).max(100),
+      capacityHeadroomMinPercent: z.number().min(0).max(100),
+      credentialsMinValidDays: z.number().min(0),
+    }),
+    slack: z.object({
+      opsChannels: z.array(z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel ID')).min(1),
+      auditChannel: z.string().optional(),
+    }),
+    access: z.object({
+      roles: z.object({ admin: Principals, operator: Principals, viewer: Principals }),
+      twoPerson: z.array(z.string()).default([]),
+      incidentWaiver: z.boolean().default(false),
+      planTtlMinutes: z.number().positive().default(15),
+    }),
+    schedules: z
+      .array(z.object({ id: z.string(), job: z.string(), cron: z.string(), tz: z.string().default('UTC') }))
+      .default([]),
+  })
+  .superRefine((env, ctx) => {
+    const clusterIds = new Set(env.clusters.map((c) => c.id));
+    const imageIds = new Set(env.images.map((i) => i.id));
+    const targets = new Set<string>();
+    env.deployments.forEach((d, i) => {
+      if (!clusterIds.has(d.cluster))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'cluster'],
+          message: `unknown cluster "${d.cluster}"`,
+        });
+      if (!imageIds.has(d.image))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'image'],
+          message: `unknown image "${d.image}"`,
+        });
+      if (targets.has(d.target))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['deployments', i, 'target'],
+          message: `duplicate target "${d.target}"`,
+        });
+      targets.add(d.target);
+    });
+    if (env.rotation && !targets.has(env.rotation.deployment))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rotation', 'deployment'],
+        message: 'unknown deployment target',
+      });
+    env.dns.zones.forEach((zone, zi) => {
+      zone.records.forEach((r, ri) => {
+        const bare = r.name.replace(/^\*\./, '');
+        if (bare !== zone.name && !bare.endsWith(`.${zone.name}`))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['dns', 'zones', zi, 'records', ri, 'name'],
+            message: `"${r.name}" is outside zone ${zone.name}`,
+          });
+      });
+    });
+  });
+export type Environment = z.infer<typeof Environment>;
