@@ -66,7 +66,13 @@ export const Image = z.object({
 });
 export type Image = z.infer<typeof Image>;
 
-export const Probe = z.object({ id: z.string(), kind: z.enum(['coder', 'litellm']), url: z.url() });
+export const Probe = z.object({
+  id: z.string(),
+  kind: z.enum(['coder', 'litellm']),
+  url: z.url(),
+  /** The deployment target serving it, to relate health to replicas and images. */
+  deployment: z.string().optional(),
+});
 export type Probe = z.infer<typeof Probe>;
 
 export const CapacityRow = z.object({
@@ -142,6 +148,10 @@ export const Environment = z
           message: `duplicate target "${d.target}"`,
         });
       targets.add(d.target);
+    });
+    env.probes.forEach((p, i) => {
+      if (p.deployment && !targets.has(p.deployment))
+        ctx.addIssue({ code: 'custom', path: ['probes', i, 'deployment'], message: `unknown deployment target "${p.deployment}"` });
     });
     if (env.rotation && !targets.has(env.rotation.deployment))
       ctx.addIssue({

@@ -1,9 +1,8 @@
-/** Time source for the simulated world; tests move it forward instead of sleeping. */
-export interface Clock {
-  now(): number;
-}
+import { type Clock, systemClock } from '../../ports/clock.js';
 
-export const systemClock: Clock = { now: () => Date.now() };
+// The sandbox shares the bot's Clock port, so one OffsetClock can drive both in tests.
+export type { Clock };
+export { systemClock };
 
 /** Wall-clock time plus an offset the control API can advance (`POST /_sandbox/clock/advance`). */
 export class OffsetClock implements Clock {

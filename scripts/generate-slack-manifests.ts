@@ -1,0 +1,17 @@
+// Regenerates slack/manifest*.yaml from the command registry and the Slack calls in src/.
+// Run: npx tsx scripts/generate-slack-manifests.ts
+import { writeFileSync } from 'node:fs';
+import { createCommandRegistry } from '../src/commands/registry.js';
+import {
+  findSlackMethodCalls,
+  IMPLICIT_SLACK_METHODS,
+  MANIFEST_FILES,
+  renderManifest,
+  requiredBotScopes,
+} from './slack-manifest.js';
+
+const scopes = requiredBotScopes([...findSlackMethodCalls('src'), ...IMPLICIT_SLACK_METHODS]);
+for (const mode of ['http', 'socket'] as const) {
+  writeFileSync(MANIFEST_FILES[mode], renderManifest(mode, createCommandRegistry(), scopes));
+  console.log(`wrote ${MANIFEST_FILES[mode]}`);
+}

@@ -1,0 +1,26 @@
+import { dnsListJob } from '../jobs/dns/dns-list-job.js';
+import { dnsRollbackJob } from '../jobs/dns/dns-rollback-job.js';
+import { dnsSyncJob } from '../jobs/dns/dns-sync-job.js';
+import { dnsVerifyJob } from '../jobs/dns/dns-verify-job.js';
+import type { JobDeps } from '../jobs/job-deps.js';
+import { opsAuditJob } from '../jobs/ops/ops-audit-job.js';
+import { opsJobJob, opsJobsJob } from '../jobs/ops/ops-jobs-job.js';
+import { opsStatusJob } from '../jobs/ops/ops-status-job.js';
+import { planDecideJob } from '../jobs/plan-decide-job.js';
+import { scaleRecommendJob } from '../jobs/scale/scale-recommend-job.js';
+import { planJobs } from '../plans/plan-jobs.js';
+import { type AnyJobDefinition, createJobRegistry } from '../queue/define-job.js';
+
+/** Every job kind the workers run; the web role uses it to validate payloads before enqueueing. */
+export function createOpsbotJobs() {
+  return createJobRegistry<JobDeps>([
+    ...(planJobs as AnyJobDefinition<JobDeps>[]),
+    planDecideJob as AnyJobDefinition<JobDeps>,
+    opsStatusJob as AnyJobDefinition<JobDeps>,
+    opsAuditJob as AnyJobDefinition<JobDeps>,
+    opsJobsJob as AnyJobDefinition<JobDeps>,
+    opsJobJob as AnyJobDefinition<JobDeps>,
+    ...([dnsListJob, dnsVerifyJob, dnsSyncJob, dnsRollbackJob] as AnyJobDefinition<JobDeps>[]),
+    scaleRecommendJob as AnyJobDefinition<JobDeps>,
+  ]);
+}

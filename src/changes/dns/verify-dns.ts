@@ -1,0 +1,73 @@
+import type { VerifyResult } from '../../plans/change-kind.js';
+import type { DnsResolver } from '../../ports/dns-provider.js';
+import type { DnsLive, DnsLiveItem } from './dns-change.js';
+import { describeValues, sameValues } from './record-values.js';
+
+const TYPE_CODES: Record<string, number> = { A: 1, CNAME: 5, TXT: 16, AAAA: 28 };
+
+const clean = (type: string, data: string) =>
+  type === 'TXT' ? data.replace(/^"(.*)"$/s, '$1') : data.toLowerCase().replace(/\.$/, '');
+
+export interface ItemCheck {
+  ok: boolean;
+  line: string;
+}
+
+/** Resolves one record set through the resolver and says whether the answer matches. */
+export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Promise<ItemCheck> {
+  const proxied = item.records.some((r) => r.proxied);
+  const qtype = proxied ? (item.type === 'AAAA' ? 'AAAA' : 'A') : item.type;
+  try {
+    const res = await resolver.resolve(item.name, qtype);
+    const owner = `${item.name}.`;
+    const answers = res.answers.filter((a) => a.type === TYPE_CODES[qtype] && a.name.toLowerCase() === owner);
+    const data = answers.map((a) => clean(qtype, a.data)).sort();
+    if (item.records.length === 0) {
+      const now =
+        res.status === 3 ? 'no such name (NXDOMAIN)' : data.length ? data.join(', ') : `no ${qtype} answer`;
+      return { ok: true, line: `\`${item.name}\` ${item.type}: resolver now answers ${now}` };
+    }
+    if (proxied)
+      return data.length > 0
+        ? {
+            ok: true,
+            line: `\`${item.name}\`: resolver answers Cloudflare's edge (${data.join(', ')}), as proxied`,
+          }
+        : { ok: false, line: `\`${item.name}\`: resolver has no ${qtype} answer yet (status ${res.status})` };
+    const expected = item.records.map((r) => r.content).sort();
+    const ok = data.join(',') === expected.join(',');
+    return ok
+      ? { ok, line: `\`${item.name}\` ${item.type}: resolver answers ${data.join(', ')}` }
+      : {
+          ok,
+          line: `\`${item.name}\` ${item.type}: resolver answers ${data.join(', ') || `nothing (status ${res.status})`}, expected ${expected.join(', ')} (a cached answer can last up to the old TTL)`,
+        };
+  } catch (err) {
+    return { ok: false, line: `\`${item.name}\`: resolver check failed (${(err as Error).message})` };
+  }
+}
+
+/** Reads the records back through the API, then asks the resolver; both must agree with the plan. */
+export async function verifyDns(
+  resolver: DnsResolver,
+  readBack: () => Promise<DnsLive>,
+  after: DnsLive,
+): Promise<VerifyResult> {
+  const now = await readBack();
+  const lines: string[] = [];
+  let ok = true;
+  for (const [i, expected] of after.items.entries()) {
+    const live = now.items[i];
+    if (!live || !sameValues(live.records, expected.records)) {
+      ok = false;
+      lines.push(
+        `\`${expected.name}\` ${expected.type}: API shows ${describeValues(live?.records ?? [])}, expected ${describeValues(expected.records)}`,
+      );
+      continue;
+    }
+    const check = await resolveItem(resolver, expected);
+    ok &&= check.ok;
+    lines.push(`API ✓; ${check.line}`);
+  }
+  return { ok, detail: lines.join('\n') };
+}

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const RotationChange = z.object({
+  environment: z.string().min(1),
+  paused: z.boolean(),
+  /** Length of the pause; its resume is the plan's scheduled revert. */
+  forMs: z.number().int().positive().optional(),
+  reason: z.string().max(200).optional(),
+});
+export type RotationChange = z.infer<typeof RotationChange>;
+
+export const RotationLive = z.object({
+  replicas: z.number().int(),
+  lastRotatedAt: z.number().optional(),
+  /** When the plan read it (for the rotation-due warning). */
+  readAt: z.number(),
+});
+export type RotationLive = z.infer<typeof RotationLive>;

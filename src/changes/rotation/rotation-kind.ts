@@ -1,0 +1,114 @@
+import { formatDuration } from '../../commands/parse-duration.js';
+import { UserError } from '../../errors/user-error.js';
+import type { Deployment, Environment } from '../../inventory/schema.js';
+import { environmentOf } from '../../jobs/job-deps.js';
+import { type ChangeKind, defineChangeKind } from '../../plans/change-kind.js';
+import type { PlanStore } from '../../plans/plan-store.js';
+import { slackTime } from '../../plans/render-plan.js';
+import type { Clock } from '../../ports/clock.js';
+import type { Clusters } from '../../ports/clusters.js';
+import type { JobQueue } from '../../queue/create-queue.js';
+import { deploymentResource } from '../scale/resolve-targets.js';
+import { clusterRead } from '../scale/cluster-read.js';
+import type { PauseStore } from './pause-store.js';
+import { RotationChange, RotationLive } from './rotation-change.js';
+import { nextRotationWindow } from './rotation-window.js';
+import { endPause, startPause } from './pause-lifecycle.js';
+
+export interface RotationKindOptions {
+  environments: ReadonlyMap<string, Environment>;
+  clusters: Clusters;
+  plans: PlanStore;
+  pauses: PauseStore;
+  queue: JobQueue;
+  clock: Clock;
+}
+
+export const ROTATION_KIND = 'rotation.pause';
+
+/** The key rotator paused (scaled to 0) or running; a pause's scheduled revert is its resume. */
+export function createRotationKind(opts: RotationKindOptions): ChangeKind<RotationChange, RotationLive> {
+  const envOf = (c: RotationChange) => environmentOf({ environments: opts.environments }, c.environment);
+  const kind: ChangeKind<RotationChange, RotationLive> = {
+    kind: ROTATION_KIND,
+    action: (c) => (c.paused ? 'rotation.pause' : 'rotation.resume'),
+    change: RotationChange,
+    live: RotationLive,
+    resources: (c) => [deploymentResource(rotatorOf(envOf(c)))],
+    summary: (c) =>
+      c.paused
+        ? `pause key rotation for ${formatDuration(c.forMs ?? 0)}${c.reason ? ` (${c.reason})` : ''}`
+        : `resume key rotation${c.reason ? ` (${c.reason})` : ''}`,
+    async readLive(c) {
+      const env = envOf(c);
+      checkPauseLength(env, c);
+      const d = rotatorOf(env);
+      const client = opts.clusters.client(d.cluster);
+      const secret = env.rotation!.secret;
+      const [state, lastRotatedAt] = await Promise.all([
+        clusterRead(client.getDeployment(d.namespace, d.name)),
+        clusterRead(client.secretUpdatedAt(secret.namespace, secret.name)).catch(() => undefined),
+      ]);
+      if (!state) throw new UserError(`The key rotator ${d.namespace}/${d.name} does not exist in ${d.cluster}.`);
+      return {
+        replicas: state.desired,
+        readAt: opts.clock.now(),
+        ...(lastRotatedAt !== undefined ? { lastRotatedAt } : {}),
+      };
+    },
+    afterOf: (c, before) => ({ ...before, replicas: c.paused ? 0 : Math.max(1, rotatorOf(envOf(c)).replicas.default) }),
+    equals: (a, b) => a.replicas === b.replicas,
+    async apply(c, { planId }) {
+      const env = envOf(c);
+      const d = rotatorOf(env);
+      await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, kind.afterOf(c, { replicas: 0, readAt: 0 }).replicas);
+      if (c.paused) await startPause(opts, env, planId, c);
+      else await endPause(opts, env, planId);
+    },
+    invert: (c) => ({ environment: c.environment, paused: !c.paused }),
+    describe: (live) => (live.replicas === 0 ? 'paused (rotator at 0 replicas)' : `running (${live.replicas} replica)`),
+    render: ({ change, before, after }) => {
+      const env = envOf(change);
+      const window = nextRotationWindow(env, before.lastRotatedAt);
+      const last = before.lastRotatedAt ? slackTime(before.lastRotatedAt) : 'unknown';
+      const next = window ? `${slackTime(window.from)} – ${slackTime(window.to)}` : 'unknown';
+      const until = change.paused && change.forMs ? ` until ${slackTime(before.readAt + change.forMs)}` : '';
+      const lines = [
+        `*Key rotator* \`${rotatorOf(env).name}\`: ${kind.describe(before)} → *${kind.describe(after)}*${until}`,
+        `Last rotation: ${last} · next expected: ${next}`,
+      ];
+      return [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
+    },
+    warnings: (c, before) => rotationWarnings(envOf(c), c, before),
+  };
+  return defineChangeKind(kind);
+}
+
+export function rotatorOf(env: Environment): Deployment {
+  const target = env.rotation?.deployment;
+  const d = env.deployments.find((x) => x.target === target);
+  if (!env.rotation || !d) throw new UserError(`${env.name} has no key rotation in its inventory.`);
+  return d;
+}
+
+function checkPauseLength(env: Environment, c: RotationChange): void {
+  if (!c.paused) return;
+  const max = (env.rotation?.maxPauseHours ?? 0) * 3_600_000;
+  if (!c.forMs) throw new UserError('Say how long to pause: `--for 3h` or `--until 18:00`.');
+  if (c.forMs > max)
+    throw new UserError(
+      `A pause of ${formatDuration(c.forMs)} is longer than the ${formatDuration(max)} ${env.name} allows (inventory rotation.maxPauseHours).`,
+    );
+}
+
+function rotationWarnings(env: Environment, c: RotationChange, before: RotationLive): string[] {
+  if (!c.paused || !c.forMs) return [];
+  if (before.lastRotatedAt === undefined)
+    return ['Could not tell when the key last rotated, so whether a rotation falls due during the pause is unknown.'];
+  const window = nextRotationWindow(env, before.lastRotatedAt);
+  const end = before.readAt + c.forMs;
+  if (!window || window.from > end) return [];
+  return [
+    `A key rotation is due ${slackTime(window.from)} – ${slackTime(window.to)}, before this pause ends (${slackTime(end)}): the rotator will rotate soon after it resumes, restarting every workspace. Extend the pause if that lands inside the workshop.`,
+  ];
+}

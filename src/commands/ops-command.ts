@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { countArg, flagsOf, noArgs } from './arg-schemas.js';
+import type { CommandSpec } from './command-spec.js';
+
+export const OpsStatusArgs = z
+  .object({
+    positionals: z.array(z.string()).max(0, 'takes no arguments; use --env to pick an environment'),
+    flags: flagsOf({ env: z.string().min(1).optional() }),
+  })
+  .transform((t) => ({ env: t.flags.env }));
+export type OpsStatusArgs = z.output<typeof OpsStatusArgs>;
+
+export const OpsAuditArgs = z
+  .object({ positionals: z.tuple([countArg('n', 1, 50)]).or(z.tuple([])), flags: flagsOf({}) })
+  .transform((t) => ({ limit: t.positionals[0] ?? 10 }));
+
+export const OpsJobArgs = z
+  .object({ positionals: z.tuple([z.string().regex(/^[\w.-]{1,100}$/, 'not a job id')]), flags: flagsOf({}) })
+  .transform((t) => ({ jobId: t.positionals[0] }));
+
+export const OpsNoticeArgs = z
+  .object({ positionals: z.array(z.string()).min(1, 'give the notice text, or `clear`'), flags: flagsOf({}) })
+  .transform((t) => {
+    const text = t.positionals.join(' ').trim();
+    return { value: text.toLowerCase() === 'clear' ? null : text };
+  })
+  .pipe(z.object({ value: z.string().max(200, 'the notice is limited to 200 characters').nullable() }));
+
+export const opsCommand: CommandSpec = {
+  command: '/ops',
+  description: 'opsbot itself: environment status, audit log, jobs, help',
+  usageHint: 'status | audit [n] | jobs | job <id> | notice <text>|clear | help',
+  subcommands: [
+    {
+      name: 'status',
+      summary: 'Deployments (desired/ready vs inventory), key rotator, DNS records vs inventory',
+      usage: '[--env <name>]',
+      examples: ['/ops status'],
+      minRole: 'viewer',
+      mutates: false,
+      valueFlags: ['env'],
+      args: OpsStatusArgs,
+      job: 'ops.status',
+    },
+    {
+      name: 'audit',
+      summary: 'The latest audit entries (default 10, at most 50)',
+      usage: '[n]',
+      examples: ['/ops audit 20'],
+      minRole: 'viewer',
+      mutates: false,
+      args: OpsAuditArgs,
+      job: 'ops.audit',
+    },
+    {
+      name: 'jobs',
+      summary: 'Recent and running jobs with their status',
+      usage: '',
+      minRole: 'viewer',
+      mutates: false,
+      args: noArgs,
+      job: 'ops.jobs',
+    },
+    {
+      name: 'job',
+      summary: 'One job in detail',
+      usage: '<id>',
+      examples: ['/ops job cmd-3f2a9c'],
+      minRole: 'viewer',
+      mutates: false,
+      args: OpsJobArgs,
+      job: 'ops.job',
+    },
+    {
+      name: 'notice',
+      summary: 'Set or clear the ops notice shown in /ops status (e.g. a change freeze)',
+      usage: '<text> | clear',
+      examples: ['/ops notice "Change freeze: workshop until 18:00 UTC"', '/ops notice clear'],
+      minRole: 'operator',
+      mutates: true,
+      args: OpsNoticeArgs,
+      job: 'plan.request',
+      toChange: (args) => ({
+        kind: 'flag.set',
+        change: { name: 'notice', value: (args as { value: string | null }).value },
+      }),
+    },
+  ],
+};

@@ -1,0 +1,55 @@
+import type { z } from 'zod';
+import { type CommandSpec, type SubcommandSpec, usageLine } from './command-spec.js';
+import { tokenize } from './tokenize.js';
+import { UsageError } from './usage-error.js';
+
+export type ParsedCommand =
+  | { kind: 'help'; command: CommandSpec }
+  | { kind: 'run'; command: CommandSpec; sub: SubcommandSpec; args: unknown; text: string };
+
+/** Turns `/cmd text` into a typed request, a help request, or a UsageError naming the right syntax. */
+export function parseCommand(
+  registry: readonly CommandSpec[],
+  commandName: string,
+  text: string,
+): ParsedCommand {
+  const command = registry.find((c) => c.command === commandName);
+  if (!command) throw new UsageError(`unknown command ${commandName}`);
+  const trimmed = text.trim();
+  const [first = '', ...rest] = trimmed.split(/\s+/);
+  const subName = first.toLowerCase();
+  if (subName === '' || subName === 'help') return { kind: 'help', command };
+  const named = command.subcommands.find((s) => s.name === subName && !s.fallback);
+  const sub = named ?? command.subcommands.find((s) => s.fallback);
+  if (!sub) {
+    const known = command.subcommands.map((s) => s.name).join(', ') || 'none yet';
+    throw new UsageError(`unknown subcommand "${first}" for ${command.command} (known: ${known})`);
+  }
+  const usage = usageLine(command, sub);
+  const remainder = named ? trimmed.slice(first.length) : trimmed;
+  if (rest[0]?.toLowerCase() === 'help' && rest.length === 1) return { kind: 'help', command };
+  let tokens: ReturnType<typeof tokenize>;
+  try {
+    tokens = tokenize(remainder, new Set(sub.valueFlags ?? []));
+  } catch (err) {
+    throw new UsageError((err as Error).message, usage);
+  }
+  const result = sub.args.safeParse(tokens);
+  if (!result.success) throw new UsageError(describeIssues(result.error), usage);
+  return { kind: 'run', command, sub, args: result.data, text: trimmed };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const [where, key] = issue.path;
+      if (issue.code === 'unrecognized_keys')
+        return `unknown flag ${issue.keys.map((k) => `--${k}`).join(', ')}`;
+      if (where === 'flags' && key !== undefined) return `--${String(key)}: ${issue.message}`;
+      if (where === 'positionals' && typeof key === 'number') return `argument ${key + 1}: ${issue.message}`;
+      if (where === 'positionals' && issue.code === 'too_small') return 'missing arguments';
+      if (where === 'positionals' && issue.code === 'too_big') return 'too many arguments';
+      return issue.message;
+    })
+    .join('; ');
+}

@@ -1,0 +1,179 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { allOpsChannels, environmentForChannel } from '../access/environment-for-channel.js';
+import type { AuditEntryInput } from '../audit/audit-entry.js';
+import { roleAllows, type SubcommandSpec, usageLine } from '../commands/command-spec.js';
+import { type ParsedCommand, parseCommand } from '../commands/parse-command.js';
+import { renderHelp } from '../commands/render-help.js';
+import { UsageError } from '../commands/usage-error.js';
+import type { Role } from '../inventory/schema.js';
+import { submitChange } from '../plans/submit-change.js';
+import type { Blocks } from '../ports/chat.js';
+import type { HandlerDeps } from './command-deps.js';
+import type { CommandRequest } from './command-request.js';
+import { isQueueOutage, QUEUE_DOWN } from './queue-outage.js';
+import { requestJobId } from './request-job-id.js';
+import { withTimeout } from './with-timeout.js';
+
+interface Decision {
+  text: string;
+  blocks?: Blocks;
+  audit: Omit<AuditEntryInput, 'at' | 'actor' | 'channel'>;
+  denied?: string;
+}
+
+type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Parse → authorize → enqueue → ack, for every registered slash command. Never touches a cloud. */
+export function createSlashCommandHandler(deps: HandlerDeps) {
+  return async ({ command, ack }: SlashArgs): Promise<void> => {
+    const started = performance.now();
+    deps.metrics.commandsReceived.inc({ command: command.command });
+    let decision: Decision;
+    try {
+      decision = await decide(deps, command);
+    } catch (err) {
+      const ref = requestJobId('ref', command.trigger_id);
+      deps.logger.error({ err, ref, command: command.command }, 'slash command handler failed');
+      decision = {
+        text: `:x: internal error, ref ${ref}; nothing was done.`,
+        audit: { action: actionOf(command.command, command.text), outcome: 'failed', detail: `ref ${ref}` },
+      };
+    }
+    await ack({
+      response_type: 'ephemeral',
+      text: decision.text,
+      ...(decision.blocks ? { blocks: decision.blocks } : {}),
+    });
+    deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
+    deps.metrics.commandsAcked.inc({ command: command.command, outcome: decision.audit.outcome });
+    if (decision.denied) deps.metrics.commandsDenied.inc({ reason: decision.denied });
+    // Audited after the ack: the trail must not cost the user latency, and its failure must not block them.
+    const entry: AuditEntryInput = {
+      at: deps.clock.now(),
+      actor: command.user_id,
+      channel: command.channel_id,
+      ...decision.audit,
+    };
+    deps.audit.append(entry).catch((err: unknown) => deps.logger.warn({ err, entry }, 'audit append failed'));
+  };
+}
+
+async function decide(deps: HandlerDeps, command: SlashArgs['command']): Promise<Decision> {
+  const budget = deps.ackBudgetMs ?? 2000;
+  const action = actionOf(command.command, command.text);
+  const env = environmentForChannel(deps.environments, command.channel_id);
+  if (!env) {
+    const where = allOpsChannels(deps.environments)
+      .map((c) => `<#${c}>`)
+      .join(', ');
+    return {
+      text: `:no_entry: opsbot takes commands only in its ops channel${where ? ` (${where})` : ''}. Nothing was done.`,
+      audit: { action, outcome: 'denied', detail: 'wrong channel' },
+      denied: 'wrong-channel',
+    };
+  }
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCommand(deps.registry, command.command, command.text);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    const usage = err.usage ? `\nUsage: \`${err.usage}\`` : `\nTry \`${command.command} help\`.`;
+    return {
+      text: `:warning: ${err.message}.${usage}`,
+      audit: { action, environment: env.name, outcome: 'invalid', detail: err.message },
+      denied: 'invalid',
+    };
+  }
+  let role: Role | 'none';
+  try {
+    role = await withTimeout(deps.roles.roleOf(env, command.user_id), budget, 'role lookup');
+  } catch (err) {
+    deps.logger.warn({ err }, 'role lookup failed');
+    return {
+      text: ':x: Could not check your access right now (Slack user groups unavailable). Nothing was done; try again shortly.',
+      audit: { action, environment: env.name, outcome: 'failed', detail: 'role lookup failed' },
+    };
+  }
+  if (parsed.kind === 'help') {
+    const scope = parsed.command.command === '/ops' ? deps.registry : [parsed.command];
+    return {
+      ...renderHelp(scope, role),
+      audit: { action, environment: env.name, outcome: 'allowed', detail: 'help' },
+    };
+  }
+  const usage = usageLine(parsed.command, parsed.sub);
+  if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
+    const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
+    return {
+      text: `:no_entry: \`${usage}\` needs the *${parsed.sub.minRole}* role; ${have}. Nothing was done.`,
+      audit: {
+        action,
+        environment: env.name,
+        outcome: 'denied',
+        detail: `role ${role} < ${parsed.sub.minRole}`,
+      },
+      denied: 'role',
+    };
+  }
+  const jobId = requestJobId('cmd', command.trigger_id || `${command.user_id}/${command.text}`);
+  const request: CommandRequest = {
+    id: jobId,
+    user: command.user_id,
+    channel: command.channel_id,
+    env: env.name,
+    command: command.command,
+    text: parsed.text,
+    role,
+    at: deps.clock.now(),
+  };
+  try {
+    const queued = await withTimeout(
+      enqueueRequest(deps, parsed.sub, request, parsed.args),
+      budget,
+      'enqueue',
+    );
+    const verb = queued.duplicate ? 'Already queued' : parsed.sub.toChange ? 'Planning' : 'Queued';
+    const next = parsed.sub.toChange ? ' The plan will appear in the channel for approval.' : '';
+    return {
+      text: `:hourglass_flowing_sand: ${verb} \`${command.command} ${parsed.text}\` as job \`${queued.jobId}\`.${next}`,
+      audit: {
+        action,
+        environment: env.name,
+        outcome: queued.duplicate ? 'duplicate' : 'requested',
+        detail: parsed.text,
+        jobId,
+      },
+    };
+  } catch (err) {
+    if (!isQueueOutage(err)) throw err;
+    deps.logger.warn({ err, jobId }, 'enqueue failed');
+    return {
+      text: `:x: ${QUEUE_DOWN}`,
+      audit: { action, environment: env.name, outcome: 'failed', detail: 'queue unavailable', jobId },
+    };
+  }
+}
+
+/** Mutations become a plan request (validated against their change kind); reads become their job. */
+function enqueueRequest(deps: HandlerDeps, sub: SubcommandSpec, request: CommandRequest, args: unknown) {
+  if (sub.toChange) {
+    const planned = sub.toChange(args, request);
+    return submitChange(deps, {
+      kind: planned.kind,
+      change: planned.change,
+      environment: request.env,
+      requester: request.user,
+      channel: request.channel,
+      jobId: request.id,
+      ...(planned.revertAfterMs ? { revertAfterMs: planned.revertAfterMs } : {}),
+    });
+  }
+  const meta = { requester: request.user, channel: request.channel, environment: request.env };
+  return deps.queue.enqueue(sub.job, { meta, request, args }, { jobId: request.id });
+}
+
+/** `dns.update` from `/dns update …`, for the audit trail and the two-person rule. */
+export function actionOf(command: string, text: string): string {
+  const sub = text.trim().split(/\s+/)[0]?.toLowerCase() || 'help';
+  return `${command.replace(/^\//, '')}.${/^[a-z-]+$/.test(sub) ? sub : 'invalid'}`;
+}

@@ -1,0 +1,23 @@
+import { UserError } from '../errors/user-error.js';
+import type { Environment } from '../inventory/schema.js';
+import type { PlanDeps } from '../plans/plan-deps.js';
+import type { Clusters } from '../ports/clusters.js';
+import type { DnsProvider, DnsResolver } from '../ports/dns-provider.js';
+
+/** Everything jobs may use, built once by the composition root (src/main.ts). */
+export interface JobDeps extends PlanDeps {
+  environments: ReadonlyMap<string, Environment>;
+  clusters: Clusters;
+  dns: DnsProvider;
+  /** DNS-over-HTTPS lookups, to verify what the internet sees. */
+  resolver: DnsResolver;
+}
+
+export function environmentOf(deps: Pick<JobDeps, 'environments'>, name: string): Environment {
+  const env = deps.environments.get(name);
+  if (!env)
+    throw new UserError(`unknown environment "${name}"`, {
+      hint: `Known: ${[...deps.environments.keys()].join(', ')}`,
+    });
+  return env;
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { defineJob } from '../../queue/define-job.js';
+import type { JobSummary } from '../../queue/job-introspection.js';
+import { commandJobPayload } from '../command-job.js';
+import type { JobDeps } from '../job-deps.js';
+import { chunkLines } from './ops-audit-job.js';
+
+const STATE_ICON: Record<string, string> = {
+  active: ':arrow_forward:',
+  waiting: ':hourglass_flowing_sand:',
+  prioritized: ':hourglass_flowing_sand:',
+  delayed: ':alarm_clock:',
+  completed: ':white_check_mark:',
+  failed: ':x:',
+  unknown: ':grey_question:',
+};
+
+export function jobLine(j: JobSummary): string {
+  const when = j.state === 'delayed' && j.runAt ? `due ${iso(j.runAt)}` : `created ${iso(j.createdAt)}`;
+  const who = j.requester ? ` by <@${j.requester}>` : '';
+  const tries = j.attempts > 1 ? ` (attempt ${j.attempts}/${j.maxAttempts})` : '';
+  return `${STATE_ICON[j.state] ?? ''} \`${j.id}\` ${j.name} — ${j.state}${tries}, ${when}${who}`;
+}
+
+function iso(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** `/ops jobs`: running, waiting and scheduled jobs first, then the latest finished ones. */
+export const opsJobsJob = defineJob({
+  name: 'ops.jobs',
+  payload: commandJobPayload(z.object({})),
+  attempts: 2,
+  async process({ request }, ctx: { deps: JobDeps }) {
+    const jobs = await ctx.deps.queue.jobs.recent(20);
+    const lines = jobs.map(jobLine);
+    await ctx.deps.chat.postEphemeral({
+      channel: request.channel,
+      user: request.user,
+      text: `Jobs (${jobs.length})\n${lines.join('\n')}`,
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: `Jobs (${jobs.length})` } },
+        ...chunkLines(lines.length ? lines : ['_no jobs_']).map((t) => ({
+          type: 'section',
+          text: { type: 'mrkdwn', text: t },
+        })),
+      ],
+    });
+  },
+});
+
+/** `/ops job <id>`: one job in detail. */
+export const opsJobJob = defineJob({
+  name: 'ops.job',
+  payload: commandJobPayload(z.object({ jobId: z.string() })),
+  attempts: 2,
+  async process({ request, args }, ctx: { deps: JobDeps }) {
+    const job = await ctx.deps.queue.jobs.get(args.jobId);
+    const text = job
+      ? [
+          jobLine(job),
+          job.startedAt ? `started ${iso(job.startedAt)}` : undefined,
+          job.finishedAt ? `finished ${iso(job.finishedAt)}` : undefined,
+          job.progress ? `progress: ${job.progress}` : undefined,
+          job.failedReason ? `failure: ${job.failedReason}` : undefined,
+        ]
+          .filter(Boolean)
+          .join('\n')
+      : `No job \`${args.jobId}\`: it never existed or has been cleaned up (finished jobs are kept for an hour, failed ones a day).`;
+    await ctx.deps.chat.postEphemeral({ channel: request.channel, user: request.user, text });
+  },
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineJob } from '../../queue/define-job.js';
+import { commandJobPayload } from '../command-job.js';
+import { environmentOf, type JobDeps } from '../job-deps.js';
+import { collectStatus } from './collect-status.js';
+import { renderStatus } from './render-status.js';
+
+/** `/ops status`: live state of every inventory deployment and DNS record, answered to the caller. */
+export const opsStatusJob = defineJob({
+  name: 'ops.status',
+  payload: commandJobPayload(z.object({ env: z.string().optional() })),
+  attempts: 1,
+  async process({ request, args }, ctx: { deps: JobDeps }) {
+    const env = environmentOf(ctx.deps, args.env ?? request.env);
+    const report = await collectStatus(env, ctx.deps);
+    const { text, blocks } = renderStatus(report);
+    await ctx.deps.chat.postEphemeral({ channel: request.channel, user: request.user, text, blocks });
+    return { unreachable: report.unreachableClusters };
+  },
+});

@@ -1,0 +1,63 @@
+import type { Blocks } from '../../ports/chat.js';
+import type { DeploymentStatus, RecordStatus, StatusReport } from './collect-status.js';
+
+/** `/ops status` as Block Kit: one section per cluster, the rotator, then DNS against the inventory. */
+export function renderStatus(report: StatusReport, pauses: string[] = []): { text: string; blocks: Blocks } {
+  const byCluster = new Map<string, DeploymentStatus[]>();
+  for (const d of report.deployments) byCluster.set(d.cluster, [...(byCluster.get(d.cluster) ?? []), d]);
+  const sections: string[] = [];
+  for (const [cluster, deployments] of byCluster) {
+    const down = report.unreachableClusters.includes(cluster) ? ' :red_circle: _unreachable_' : '';
+    sections.push([`*${cluster}*${down}`, ...deployments.map(deploymentLine)].join('\n'));
+  }
+  if (report.rotator) {
+    const icon =
+      report.rotator.state === 'running'
+        ? ':arrows_counterclockwise:'
+        : report.rotator.state === 'paused'
+          ? ':double_vertical_bar:'
+          : ':grey_question:';
+    sections.push(`*Key rotation* ${icon} ${report.rotator.state} (${report.rotator.detail})`);
+  }
+  if (pauses.length) sections.push(['*Scheduled*', ...pauses.map((p) => `• ${p}`)].join('\n'));
+  for (const zone of report.dns) {
+    const lines = zone.error
+      ? [`:red_circle: could not read records: ${zone.error}`]
+      : zone.records.map(recordLine);
+    sections.push([`*DNS ${zone.zone}*`, ...lines].join('\n'));
+  }
+  const drift = report.deployments.filter((d) => d.live && d.live.desired !== d.inventoryDefault).length;
+  const dnsDrift = report.dns.flatMap((z) => z.records).filter((r) => !r.matches).length;
+  const summary =
+    report.unreachableClusters.length > 0
+      ? `:red_circle: ${report.unreachableClusters.length} cluster(s) unreachable`
+      : drift + dnsDrift === 0
+        ? ':white_check_mark: everything matches the inventory'
+        : `:warning: ${drift} deployment(s) and ${dnsDrift} DNS record(s) differ from the inventory`;
+  const title = `Status of ${report.env}`;
+  return {
+    text: `${title}: ${summary.replace(/:[a-z_]+: /, '')}\n\n${sections.join('\n\n')}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] },
+      ...sections.map((s) => ({ type: 'section', text: { type: 'mrkdwn', text: s.slice(0, 3000) } })),
+    ],
+  };
+}
+
+function deploymentLine(d: DeploymentStatus): string {
+  const where = `\`${d.target}\` (${d.namespace}/${d.name})`;
+  if (!d.live) return `:red_circle: ${where}: ${d.error ?? 'unknown'}`;
+  const { desired, ready } = d.live;
+  const icon = ready < desired ? ':large_yellow_circle:' : ':large_green_circle:';
+  const drift = desired !== d.inventoryDefault ? ` — :warning: inventory default ${d.inventoryDefault}` : '';
+  return `${icon} ${where}: ${ready}/${desired} ready${drift}`;
+}
+
+function recordLine(r: RecordStatus): string {
+  if (r.live.length === 0) return `:red_circle: \`${r.name}\` ${r.type}: missing (inventory: ${r.expected})`;
+  const live = r.live.map((x) => `${x.content}${x.proxied ? ' (proxied)' : ''}`).join(', ');
+  return r.matches
+    ? `:large_green_circle: \`${r.name}\` ${r.type} → ${live}`
+    : `:warning: \`${r.name}\` ${r.type} → ${live} — drift, inventory: ${r.expected}`;
+}

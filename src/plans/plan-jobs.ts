@@ -1,0 +1,147 @@
+import { UserError } from '../errors/user-error.js';
+import { defineJob, type JobContext } from '../queue/define-job.js';
+import { applyPlan } from './apply-plan.js';
+import { changeKindOf } from './change-kind.js';
+import { SYSTEM_ACTOR } from './plan.js';
+import type { PlanDeps } from './plan-deps.js';
+import { planIdFor } from './plan-id.js';
+import {
+  PLAN_APPLY_JOB,
+  PLAN_EXPIRE_JOB,
+  PLAN_REQUEST_JOB,
+  PLAN_REVERT_JOB,
+  PlanApplyPayload,
+  PlanExpirePayload,
+  PlanRequestPayload,
+  PlanRevertPayload,
+} from './plan-job-names.js';
+import { planThread, refreshPlanMessage } from './post-plan-message.js';
+import { reportApplyFailure } from './report-plan-failure.js';
+import { requestPlan } from './request-plan.js';
+
+type Ctx = JobContext<PlanDeps>;
+
+/** Reads live state and posts the plan (queued by submitChange and requestUndo). */
+export const planRequestJob = defineJob({
+  name: PLAN_REQUEST_JOB,
+  payload: PlanRequestPayload,
+  async process(p, ctx: Ctx) {
+    const plan = await requestPlan(ctx.deps, {
+      planId: planIdFor(ctx.jobId),
+      kind: p.kind,
+      change: p.change,
+      environment: p.environment,
+      requester: p.meta.requester,
+      channel: p.meta.channel,
+      ...(p.meta.threadTs ? { threadTs: p.meta.threadTs } : {}),
+      ...(p.revertAfterMs ? { revertAfterMs: p.revertAfterMs } : {}),
+      ...(p.revertOf ? { revertOf: p.revertOf } : {}),
+      ...(p.expectBefore !== undefined ? { expectBefore: p.expectBefore } : {}),
+    });
+    return { planId: plan.id };
+  },
+  async onFailed(p, ctx, failure) {
+    await ctx.deps.chat.postEphemeral({
+      channel: p.meta.channel,
+      user: p.meta.requester,
+      text: `Could not plan that: ${failure.userMessage}`,
+      ...(p.meta.threadTs ? { threadTs: p.meta.threadTs } : {}),
+    });
+  },
+});
+
+/** Queued by approvePlan as `apply-<planId>`. */
+export const planApplyJob = defineJob({
+  name: PLAN_APPLY_JOB,
+  payload: PlanApplyPayload,
+  async process(p, ctx: Ctx) {
+    const plan = await applyPlan(ctx.deps, p.planId);
+    return { planId: plan.id, verified: plan.verified ?? false };
+  },
+  async onFailed(p, ctx, failure) {
+    await reportApplyFailure(ctx.deps, p.planId, failure);
+  },
+});
+
+/** Delayed job of a time-boxed plan (`revert-<planId>`): makes and applies the inverse, pre-approved. */
+export const planRevertJob = defineJob({
+  name: PLAN_REVERT_JOB,
+  payload: PlanRevertPayload,
+  async process(p, ctx: Ctx) {
+    const plan = await ctx.deps.plans.get(p.planId);
+    if (plan?.status !== 'applied' || plan.revertedBy) {
+      ctx.log.info({ planId: p.planId, status: plan?.status }, 'nothing to revert');
+      return { skipped: true };
+    }
+    const kind = changeKindOf(ctx.deps.kinds, plan.kind);
+    const change = kind.change.parse(plan.change);
+    const before = kind.live.parse(plan.before);
+    const approver = plan.approver ?? plan.requester;
+    const thread = planThread(plan);
+    const revert = await requestPlan(ctx.deps, {
+      planId: planIdFor(ctx.jobId),
+      kind: plan.kind,
+      change: kind.invert(change, before),
+      environment: plan.environment,
+      requester: SYSTEM_ACTOR,
+      channel: plan.channel,
+      ...(thread ? { threadTs: thread } : {}),
+      revertOf: plan.id,
+      expectBefore: kind.afterOf(change, before),
+      preApproved: {
+        approver,
+        reason: `scheduled revert of plan ${plan.id}, approved with it by <@${approver}>`,
+      },
+    });
+    return { planId: revert.id };
+  },
+  async onFailed(p, ctx, failure) {
+    const plan = await ctx.deps.plans.get(p.planId);
+    if (!plan) return;
+    const thread = planThread(plan);
+    await ctx.deps.chat.post({
+      channel: plan.channel,
+      text: `:warning: The scheduled revert of plan \`${plan.id}\` did not run: ${failure.userMessage}`,
+      ...(thread ? { threadTs: thread } : {}),
+    });
+    await ctx.deps.audit.append({
+      at: ctx.deps.clock.now(),
+      actor: SYSTEM_ACTOR,
+      action: plan.action,
+      channel: plan.channel,
+      environment: plan.environment,
+      outcome: failure.error instanceof UserError ? 'refused' : 'failed',
+      detail: `scheduled revert of ${plan.summary}: ${failure.userMessage}`,
+      planId: plan.id,
+      jobId: ctx.jobId,
+    });
+  },
+});
+
+/** Delayed to a plan's expiry (`expire-<planId>`): a plan still pending then loses its buttons. */
+export const planExpireJob = defineJob({
+  name: PLAN_EXPIRE_JOB,
+  payload: PlanExpirePayload,
+  async process(p, ctx: Ctx) {
+    const plan = await ctx.deps.plans.get(p.planId);
+    if (!plan) return { expired: false };
+    // At exactly expiresAt, so this explicit move is what happens (not the store's implicit one).
+    const moved = await ctx.deps.plans.transition(plan.id, ['pending'], 'expired', plan.expiresAt);
+    if (!moved.ok) return { expired: false };
+    await refreshPlanMessage(ctx.deps, plan.id);
+    await ctx.deps.audit.append({
+      at: ctx.deps.clock.now(),
+      actor: SYSTEM_ACTOR,
+      action: plan.action,
+      channel: plan.channel,
+      environment: plan.environment,
+      outcome: 'expired',
+      detail: `not decided in time: ${plan.summary}`,
+      planId: plan.id,
+    });
+    return { expired: true };
+  },
+});
+
+/** Register these with the rest of the jobs. */
+export const planJobs = [planRequestJob, planApplyJob, planRevertJob, planExpireJob];

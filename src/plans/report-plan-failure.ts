@@ -1,0 +1,34 @@
+import { ConflictError } from '../errors/user-error.js';
+import { BusyError } from '../locks/busy-error.js';
+import type { JobFailure } from '../queue/define-job.js';
+import type { PlanDeps } from './plan-deps.js';
+import { planThread, refreshPlanMessage } from './post-plan-message.js';
+
+/** A plan that will not be applied: mark it failed, say why in its thread, audit it. */
+export async function reportApplyFailure(deps: PlanDeps, planId: string, failure: JobFailure): Promise<void> {
+  const plan = await deps.plans.get(planId);
+  if (!plan) return;
+  const now = deps.clock.now();
+  await deps.plans.transition(planId, ['approved', 'applying'], 'failed', now, {
+    error: failure.userMessage,
+  });
+  await refreshPlanMessage(deps, planId);
+  const thread = planThread(plan);
+  await deps.chat.post({
+    channel: plan.channel,
+    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}`,
+    ...(thread ? { threadTs: thread } : {}),
+  });
+  const refused = failure.error instanceof ConflictError || failure.error instanceof BusyError;
+  await deps.audit.append({
+    at: now,
+    actor: plan.approver ?? plan.requester,
+    action: plan.action,
+    channel: plan.channel,
+    environment: plan.environment,
+    outcome: refused ? 'refused' : 'failed',
+    detail: `${plan.summary}: ${failure.userMessage}`,
+    planId: plan.id,
+    jobId: `apply-${plan.id}`,
+  });
+}

@@ -1,0 +1,132 @@
+import { ConflictError, UserError } from '../errors/user-error.js';
+import { changeKindOf } from './change-kind.js';
+import type { Plan } from './plan.js';
+import type { PlanDeps } from './plan-deps.js';
+import { applyJobId, expireJobId, PLAN_APPLY_JOB, PLAN_EXPIRE_JOB } from './plan-job-names.js';
+import { postPlanMessage } from './post-plan-message.js';
+
+export interface PlanRequest {
+  /** Stable per request (derived from the job id), so a retried plan job finds its plan instead of making two. */
+  planId: string;
+  kind: string;
+  change: unknown;
+  environment: string;
+  requester: string;
+  channel: string;
+  threadTs?: string;
+  /** Time-boxed change: the inverse is applied automatically this long after it is applied. */
+  revertAfterMs?: number;
+  revertOf?: string;
+  /** For undo/revert: the state the original plan left; a difference means someone changed it since. */
+  expectBefore?: unknown;
+  /** Scheduled reverts are approved with the plan they revert; they get no buttons. */
+  preApproved?: { approver: string; reason: string };
+}
+
+/**
+ * Reads the live state (the plan's "before"), stores the plan and posts it with Approve / Cancel.
+ * Runs inside a job: reading live state talks to the outside world. Safe to retry.
+ */
+export async function requestPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
+  let plan = (await deps.plans.get(request.planId)) ?? (await createPlan(deps, request));
+  if (!plan.messageTs) plan = await postPlanMessage(deps, plan);
+  // Scheduled reverts and incident-mode plans are approved when made and applied straight away.
+  if (plan.automatic !== undefined && plan.status === 'approved')
+    await deps.queue.enqueue(
+      PLAN_APPLY_JOB,
+      { planId: plan.id, meta: { requester: request.requester, channel: plan.channel } },
+      { jobId: applyJobId(plan.id) },
+    );
+  return plan;
+}
+
+async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
+  const kind = changeKindOf(deps.kinds, request.kind);
+  const change = kind.change.parse(request.change);
+  const access = deps.access(request.environment);
+  const incident = !request.preApproved && kind.incident?.(change) === true;
+  if (incident && !access.incidentWaiver)
+    throw new UserError(
+      `Incident mode is not allowed in ${request.environment} (inventory access.incidentWaiver).`,
+      {
+        hint: 'Run the command again without --incident and ask a second person to approve.',
+      },
+    );
+  const live = kind.live.parse(await kind.readLive(change));
+  kind.validate?.(change, live);
+  const warnings = kind.warnings?.(change, live) ?? [];
+  if (request.expectBefore !== undefined && !kind.equals(live, kind.live.parse(request.expectBefore))) {
+    const what = `the value was changed by someone else after plan ${request.revertOf ?? '?'} was applied`;
+    if (request.preApproved)
+      throw new ConflictError(`Not reverting (${kind.summary(change)}): ${what}`, kind.describe(live));
+    warnings.push(`${what}; this plan starts from the current value (${kind.describe(live)}).`);
+  }
+  if (kind.equals(live, kind.afterOf(change, live)))
+    throw new UserError(
+      `Nothing to change: ${kind.summary(change)} is already in effect (${kind.describe(live)}).`,
+    );
+  const now = deps.clock.now();
+  const doc = {
+    id: request.planId,
+    kind: kind.kind,
+    action: kind.action(change),
+    environment: request.environment,
+    summary: kind.summary(change),
+    change,
+    before: live,
+    requester: request.requester,
+    channel: request.channel,
+    createdAt: now,
+    expiresAt: now + access.planTtlMinutes * 60_000,
+    warnings,
+    ...(request.threadTs ? { threadTs: request.threadTs } : {}),
+    ...(request.revertAfterMs ? { revertAfterMs: request.revertAfterMs } : {}),
+    ...(request.revertOf ? { revertOf: request.revertOf } : {}),
+    ...(request.preApproved ? { automatic: request.preApproved.reason } : {}),
+    ...(incident ? { automatic: incidentNote(request.requester) } : {}),
+  };
+  const initial = request.preApproved
+    ? ({ status: 'approved', approver: request.preApproved.approver } as const)
+    : incident
+      ? ({ status: 'approved', approver: request.requester } as const)
+      : ({ status: 'pending' } as const);
+  const waiver = incident
+    ? `incident mode: ${doc.action} applied by its requester without a second approval`
+    : undefined;
+  const created = await deps.plans.create(doc, initial);
+  if (created && waiver) await deps.plans.update(doc.id, { waiver });
+  // So the buttons go away and the audit says so when nobody decides in time.
+  if (initial.status === 'pending')
+    await deps.queue.enqueue(
+      PLAN_EXPIRE_JOB,
+      { planId: doc.id, meta: { requester: doc.requester, channel: doc.channel } },
+      { jobId: expireJobId(doc.id), delayMs: doc.expiresAt - now },
+    );
+  await deps.audit.append({
+    at: now,
+    actor: request.requester,
+    action: doc.action,
+    channel: doc.channel,
+    environment: doc.environment,
+    outcome: 'requested',
+    detail: request.preApproved ? `${doc.summary} (${request.preApproved.reason})` : doc.summary,
+    planId: doc.id,
+  });
+  if (waiver)
+    await deps.audit.append({
+      at: now,
+      actor: request.requester,
+      action: doc.action,
+      channel: doc.channel,
+      environment: doc.environment,
+      outcome: 'approved',
+      detail: `${doc.summary} (incident mode)`,
+      planId: doc.id,
+      waiver,
+    });
+  return (await deps.plans.get(doc.id))!;
+}
+
+function incidentNote(requester: string): string {
+  return `:rotating_light: Incident mode: applied at once by <@${requester}> without a second approval (two-person rule waived)`;
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { JobDefinition, JobRegistry } from './define-job.js';
+import { sanitizeJobId } from './job-id.js';
+import { createJobIntrospection, type JobIntrospection } from './job-introspection.js';
+import { LazyQueue } from './lazy-queue.js';
+import {
+  DEFAULT_ATTEMPTS,
+  DEFAULT_BACKOFF_MS,
+  DEFAULT_QUEUE_NAME,
+  ENQUEUE_TOKEN,
+  jobOptions,
+} from './queue-defaults.js';
+
+export interface EnqueueOptions {
+  /** Derived from the request identity upstream; sanitized here (no `:`, not all digits). */
+  jobId: string;
+  delayMs?: number;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  /** A job with this id already existed (a Slack retry or double click): nothing new was queued. */
+  duplicate: boolean;
+}
+
+export interface JobQueue {
+  readonly name: string;
+  enqueue<S extends z.ZodType>(
+    job: string | JobDefinition<S, never>,
+    payload: z.input<S>,
+    opts: EnqueueOptions,
+  ): Promise<EnqueueResult>;
+  /** Removes a waiting or delayed job (e.g. a scheduled revert made moot); false if absent or running. */
+  remove(jobId: string): Promise<boolean>;
+  jobs: JobIntrospection;
+  close(): Promise<void>;
+}
+
+export interface CreateQueueOptions<D> {
+  /** Producer connection (see createProducerConnection): fails fast when Redis is down. */
+  connection: Redis;
+  prefix: string;
+  registry: JobRegistry<D>;
+  queueName?: string;
+  /** How long a not-yet-connected producer may wait for Redis before giving up (default 2000 ms). */
+  readyTimeoutMs?: number;
+  /** Replaces every job's backoff base (tests and demos want retries in milliseconds, not seconds). */
+  retryBaseMs?: number;
+}
+
+export function createQueue<D>(options: CreateQueueOptions<D>): JobQueue {
+  const { connection, prefix, registry } = options;
+  const lazy = new LazyQueue(
+    options.queueName ?? DEFAULT_QUEUE_NAME,
+    connection,
+    prefix,
+    options.readyTimeoutMs ?? 2_000,
+  );
+
+  async function enqueue(
+    job: string | JobDefinition<z.ZodType, never>,
+    payload: unknown,
+    opts: EnqueueOptions,
+  ): Promise<EnqueueResult> {
+    const jobName = typeof job === 'string' ? job : job.name;
+    const def = registry.get(jobName);
+    if (!def) throw new Error(`unknown job "${jobName}"`);
+    const parsed = def.payload.safeParse(payload);
+    // A bad payload is a bug in the caller, not something the user can fix.
+    if (!parsed.success) throw new Error(`invalid payload for job "${jobName}": ${parsed.error.message}`);
+    if (typeof parsed.data !== 'object' || parsed.data === null || Array.isArray(parsed.data))
+      throw new Error(`job "${jobName}" must have an object payload`);
+    const jobId = sanitizeJobId(opts.jobId);
+    const jobOpts: JobsOptions = {
+      ...jobOptions(
+        def.attempts ?? DEFAULT_ATTEMPTS,
+        options.retryBaseMs ?? def.backoffMs ?? DEFAULT_BACKOFF_MS,
+      ),
+      jobId,
+      ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+    };
+    return lazy.run((queue) => addOnce(queue, connection, jobName, parsed.data as object, jobOpts, jobId));
+  }
+
+  return {
+    name: lazy.name,
+    enqueue: enqueue as JobQueue['enqueue'],
+    remove: (jobId) => lazy.run(async (queue) => (await queue.remove(sanitizeJobId(jobId))) === 1),
+    jobs: createJobIntrospection((fn) => lazy.run(fn)),
+    close: () => lazy.close(),
+  };
+}
+
+/**
+ * BullMQ silently keeps the existing job on a duplicate id and does not say so; a random token in the
+ * data tells us afterwards whose add created the job, even for simultaneous calls.
+ */
+async function addOnce(
+  queue: Queue,
+  connection: Redis,
+  name: string,
+  data: object,
+  opts: JobsOptions,
+  jobId: string,
+): Promise<EnqueueResult> {
+  const key = `${queue.opts.prefix}:${queue.name}:${jobId}`;
+  if ((await connection.exists(key)) === 1) return { jobId, duplicate: true };
+  const token = randomBytes(8).toString('hex');
+  await queue.add(name, { ...data, [ENQUEUE_TOKEN]: token }, opts);
+  const stored = await connection.hget(key, 'data');
+  const created = stored !== null && (JSON.parse(stored) as Record<string, unknown>)[ENQUEUE_TOKEN] === token;
+  return { jobId, duplicate: !created };
+}

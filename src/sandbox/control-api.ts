@@ -1,0 +1,209 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { parseDuration } from '../commands/parse-duration.js';
+import { readBody, sendJson } from './shared/http.js';
+import type { SimulatedEnvironment } from './start-environment.js';
+
+type Sim = SimulatedEnvironment;
+interface Route {
+  body: z.ZodType;
+  summary: string;
+  run(sim: Sim, body: never): unknown;
+}
+
+const deployment = { cluster: z.string(), namespace: z.string(), name: z.string() };
+const on = z.boolean().default(true);
+
+/** The sandbox control API: every runbook situation a test or demo needs, as `POST /_sandbox/<route>`. */
+export const CONTROL_ROUTES: Record<string, Route> = {
+  'images/push': {
+    summary: 'push a new upstream (GHCR) image for an inventory image id: {image} → new digest',
+    body: z.object({ image: z.string() }),
+    run: (sim, b: { image: string }) => {
+      const img = sim.images[b.image];
+      if (!img) throw new Error(`unknown image "${b.image}"`);
+      return { digest: sim.stores.ghcr.pushUpstream(img.sourceRepo, img.tag) };
+    },
+  },
+  'nodes/fill': {
+    summary: "fill a node's ephemeral storage: {cluster, node, percent}",
+    body: z.object({ cluster: z.string(), node: z.string(), percent: z.number().min(0).max(100) }),
+    run: (sim, b: { cluster: string; node: string; percent: number }) =>
+      sim.kube.control.fillNodeStorage(b.cluster, b.node, b.percent),
+  },
+  'pods/crashloop': {
+    summary: "make a deployment's pods crash-loop: {cluster, namespace, name, on}",
+    body: z.object({ ...deployment, on }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; on: boolean }) =>
+      sim.kube.control.crashLoop(b.cluster, b.namespace, b.name, b.on),
+  },
+  'pods/image-pull': {
+    summary: "make a deployment's new pods fail to pull their image: {cluster, namespace, name, on}",
+    body: z.object({ ...deployment, on }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; on: boolean }) =>
+      sim.kube.control.failImagePull(b.cluster, b.namespace, b.name, b.on),
+  },
+  'pods/evict': {
+    summary: 'evict one pod: {cluster, namespace, pod}',
+    body: z.object({ cluster: z.string(), namespace: z.string(), pod: z.string() }),
+    run: (sim, b: { cluster: string; namespace: string; pod: string }) =>
+      sim.kube.control.evictPod(b.cluster, b.namespace, b.pod),
+  },
+  'nodes/capacity': {
+    summary: 'leave no room on the nodes for new pods: {cluster, exhausted}',
+    body: z.object({ cluster: z.string(), exhausted: on }),
+    run: (sim, b: { cluster: string; exhausted: boolean }) =>
+      sim.kube.control.exhaustCapacity(b.cluster, b.exhausted),
+  },
+  'rotation/rotate': {
+    summary: 'make the key rotator rotate now (restarts workspaces); false when it is paused',
+    body: z.object({}).default({}),
+    run: (sim) => ({ rotated: sim.kube.control.rotateKey() }),
+  },
+  'deployments/scale': {
+    summary: "someone else's kubectl scale: {cluster, namespace, name, replicas}",
+    body: z.object({ ...deployment, replicas: z.number().int().min(0) }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; replicas: number }) =>
+      sim.kube.control.setReplicas(b.cluster, b.namespace, b.name, b.replicas),
+  },
+  'deployments/managed-by': {
+    summary: 'add Argo CD or Helm ownership markers: {cluster, namespace, name, by: argocd|helm|null}',
+    body: z.object({ ...deployment, by: z.enum(['argocd', 'helm']).nullable() }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; by: 'argocd' | 'helm' | null }) =>
+      sim.kube.control.setManagedBy(b.cluster, b.namespace, b.name, b.by),
+  },
+  'deployments/hpa': {
+    summary: 'add an HPA targeting a deployment: {cluster, namespace, name, min, max}',
+    body: z.object({ ...deployment, min: z.number().int().min(1), max: z.number().int().min(1) }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; min: number; max: number }) =>
+      sim.kube.control.addHpa(b.cluster, b.namespace, b.name, b.min, b.max),
+  },
+  'dns/record': {
+    summary: 'change or create a record out of band: {zone, name, type, content?, proxied?, ttl?}',
+    body: z.object({
+      zone: z.string(),
+      name: z.string(),
+      type: z.string(),
+      content: z.string().optional(),
+      proxied: z.boolean().optional(),
+      ttl: z.number().int().optional(),
+    }),
+    run: (
+      sim,
+      b: { zone: string; name: string; type: string; content?: string; proxied?: boolean; ttl?: number },
+    ) => {
+      const { zone, name, type, ...fields } = b;
+      return sim.cloudflare.control.setRecord(zone, name, type, fields);
+    },
+  },
+  'dns/delete': {
+    summary: 'delete records out of band: {zone, name, type}',
+    body: z.object({ zone: z.string(), name: z.string(), type: z.string() }),
+    run: (sim, b: { zone: string; name: string; type: string }) => ({
+      deleted: sim.cloudflare.control.deleteRecord(b.zone, b.name, b.type),
+    }),
+  },
+  faults: {
+    summary:
+      'fail the next N calls of an API: {api, status, count, retryAfter?} (api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
+    body: z.object({
+      api: z.string(),
+      status: z.number().int().min(400).max(599),
+      count: z.number().int().min(1),
+      retryAfter: z.number().optional(),
+    }),
+    run: (sim, b: { api: string; status: number; count: number; retryAfter?: number }) =>
+      sim.faults.fail(b.api, {
+        status: b.status,
+        count: b.count,
+        ...(b.retryAfter !== undefined ? { retryAfter: b.retryAfter } : {}),
+      }),
+  },
+  latency: {
+    summary: 'add latency to every call of an API: {api, ms} (0 removes it)',
+    body: z.object({ api: z.string(), ms: z.number().int().min(0) }),
+    run: (sim, b: { api: string; ms: number }) => sim.faults.slow(b.api, b.ms),
+  },
+  unreachable: {
+    summary: 'drop every connection to an API: {api, down}',
+    body: z.object({ api: z.string(), down: on }),
+    run: (sim, b: { api: string; down: boolean }) => sim.faults.setUnreachable(b.api, b.down),
+  },
+  'coder/database': {
+    summary: "fail Coder's and LiteLLM's database: {failing}",
+    body: z.object({ failing: on }),
+    run: (sim, b: { failing: boolean }) => sim.coder.control.failDatabase(b.failing),
+  },
+  'coder/pending-jobs': {
+    summary: 'set the provisioner job queue of an org: {org, count}',
+    body: z.object({ org: z.string(), count: z.number().int().min(0) }),
+    run: (sim, b: { org: string; count: number }) => sim.coder.control.setPendingJobs(b.org, b.count),
+  },
+  'aws/token-max-age': {
+    summary: 'how long EKS tokens stay valid in seconds: {seconds}',
+    body: z.object({ seconds: z.number().int().min(1) }),
+    run: (sim, b: { seconds: number }) => sim.aws.control.setTokenMaxAgeSeconds(b.seconds),
+  },
+  'clock/advance': {
+    summary: "move the simulated clock forward: {by: '3h'} or {ms}",
+    body: z.object({ by: z.string().optional(), ms: z.number().int().min(0).optional() }),
+    run: (sim, b: { by?: string; ms?: number }) => {
+      const ms = b.ms ?? (b.by ? parseDuration(b.by) : undefined);
+      if (ms === undefined) throw new Error('give {by: "3h"} or {ms}');
+      sim.clock.advance(ms);
+      return { now: new Date(sim.clock.now()).toISOString() };
+    },
+  },
+  reset: {
+    summary: 'back to the seeded state (faults, DNS, clusters, clock)',
+    body: z.object({}).default({}),
+    run: (sim) => {
+      sim.faults.reset();
+      sim.cloudflare.control.reset();
+      sim.kube.control.reset();
+      sim.coder.control.reset();
+      sim.aws.control.reset();
+      sim.clock.reset();
+    },
+  },
+};
+
+/** `GET /_sandbox` lists the routes; `GET /_sandbox/snapshot` shows the simulated state; `POST` runs a route. */
+export function createControlHandler(sim: Sim) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '').split('?')[0]!.replace(/^\/_sandbox\/?/, '');
+    if (req.method === 'GET' && path === '')
+      return sendJson(
+        res,
+        200,
+        Object.fromEntries(
+          Object.entries(CONTROL_ROUTES).map(([k, r]) => [`POST /_sandbox/${k}`, r.summary]),
+        ),
+      );
+    if (req.method === 'GET' && path === 'snapshot') return sendJson(res, 200, snapshot(sim));
+    const route = CONTROL_ROUTES[path];
+    if (!route) return sendJson(res, 404, { error: `no control route "${path}"; GET /_sandbox lists them` });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'use POST' });
+    let body: unknown;
+    try {
+      const text = (await readBody(req)).toString();
+      body = route.body.parse(text ? JSON.parse(text) : {});
+    } catch (err) {
+      return sendJson(res, 400, { error: `bad request body: ${(err as Error).message}` });
+    }
+    try {
+      return sendJson(res, 200, { ok: true, result: (await route.run(sim, body as never)) ?? null });
+    } catch (err) {
+      return sendJson(res, 422, { ok: false, error: (err as Error).message });
+    }
+  };
+}
+
+function snapshot(sim: Sim) {
+  return {
+    now: new Date(sim.clock.now()).toISOString(),
+    clusters: sim.env.clusters.map((c) => sim.kube.control.snapshot(c.id)),
+    dns: Object.fromEntries(sim.env.dns.zones.map((z) => [z.name, sim.cloudflare.control.records(z.name)])),
+    images: sim.images,
+  };
+}

@@ -1,0 +1,233 @@
+import type { Clock } from '../shared/clock.js';
+import type { Rng } from './random.js';
+import { clone, type KubeObject, kubeTime } from './types.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  rv: number;
+  resource: string;
+  type: WatchEventType;
+  object: KubeObject;
+  /** The object before this change (absent for ADDED). */
+  previous?: KubeObject;
+}
+
+const HISTORY_LIMIT = 5_000;
+const COMPACTION_MS = 5 * 60_000;
+
+/**
+ * One cluster's etcd: objects per qualified resource, a single monotonic resourceVersion,
+ * a bounded event history for watches, and a compaction mark for expiring continue tokens.
+ */
+export class ObjectStore {
+  private counter: number;
+  private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  private history: StoreEvent[] = [];
+  private historyFloor: number;
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
+  private readonly clearListeners = new Set<() => void>();
+  private compactedRv = 0;
+  private compactionMark: number;
+  private lastCompactionAt: number;
+
+  constructor(
+    private readonly clock: Clock,
+    private rng: Rng,
+    private readonly generationResources: Set<string>,
+    startRv = 1000,
+  ) {
+    this.counter = startRv;
+    this.historyFloor = startRv;
+    this.compactionMark = startRv;
+    this.lastCompactionAt = clock.now();
+  }
+
+  setRng(rng: Rng): void {
+    this.rng = rng;
+  }
+
+  get resourceVersion(): number {
+    return this.counter;
+  }
+
+  static key(namespace: string | undefined, name: string): string {
+    return namespace ? `${namespace}/${name}` : name;
+  }
+
+  get<T extends KubeObject = KubeObject>(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+  ): T | undefined {
+    const obj = this.buckets.get(resource)?.get(ObjectStore.key(namespace, name));
+    return obj ? (clone(obj) as T) : undefined;
+  }
+
+  /** Objects in key order (etcd order), optionally restricted to a namespace. */
+  list<T extends KubeObject = KubeObject>(resource: string, namespace?: string): { key: string; obj: T }[] {
+    const bucket = this.buckets.get(resource);
+    if (!bucket) return [];
+    return [...bucket.entries()]
+      .filter(([, o]) => !namespace || o.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, obj]) => ({ key, obj: clone(obj) as T }));
+  }
+
+  /** Read-only view of the stored objects without copying; callers must not mutate them. */
+  peek<T extends KubeObject = KubeObject>(resource: string, namespace?: string): readonly T[] {
+    const bucket = this.buckets.get(resource);
+    if (!bucket) return [];
+    const all = [...bucket.values()] as T[];
+    return namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
+  }
+
+  create<T extends KubeObject>(resource: string, input: T): T {
+    const obj = clone(input);
+    const meta = obj.metadata;
+    meta.uid ??= this.rng.uid();
+    meta.creationTimestamp ??= kubeTime(this.clock.now());
+    if (this.generationResources.has(resource)) meta.generation ??= 1;
+    meta.resourceVersion = String(++this.counter);
+    this.bucket(resource).set(ObjectStore.key(meta.namespace, meta.name), obj);
+    this.emit({ rv: this.counter, resource, type: 'ADDED', object: obj });
+    return clone(obj);
+  }
+
+  /** Replaces an existing object; a no-op write keeps the resourceVersion, as the API server does. */
+  update<T extends KubeObject>(resource: string, input: T): T {
+    return clone(this.replace(resource, clone(input)));
+  }
+
+  /**
+   * Stores `obj` (which the store now owns) in place of the current object. Stored objects are never
+   * mutated afterwards, so watch history and `peek` can share them.
+   */
+  private replace<T extends KubeObject>(resource: string, obj: T): T {
+    const key = ObjectStore.key(obj.metadata.namespace, obj.metadata.name);
+    const current = this.bucket(resource).get(key);
+    if (!current) throw new Error(`update of missing ${resource} ${key}`);
+    obj.metadata.uid = current.metadata.uid;
+    obj.metadata.creationTimestamp = current.metadata.creationTimestamp;
+    obj.metadata.resourceVersion = current.metadata.resourceVersion;
+    obj.metadata.generation = current.metadata.generation;
+    if (this.generationResources.has(resource) && JSON.stringify(obj.spec) !== JSON.stringify(current.spec)) {
+      obj.metadata.generation = (current.metadata.generation ?? 0) + 1;
+    }
+    if (JSON.stringify(obj) === JSON.stringify(current)) return current as T;
+    obj.metadata.resourceVersion = String(++this.counter);
+    this.bucket(resource).set(key, obj);
+    this.emit({ rv: this.counter, resource, type: 'MODIFIED', object: obj, previous: current });
+    return obj;
+  }
+
+  /**
+   * Read-modify-write helper for controllers; returns the stored result (read-only: never mutate it),
+   * or undefined when the object is gone.
+   */
+  mutate<T extends KubeObject>(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    fn: (obj: T) => void,
+  ): Readonly<T> | undefined {
+    const obj = this.get<T>(resource, namespace, name);
+    if (!obj) return undefined;
+    fn(obj);
+    return this.replace(resource, obj);
+  }
+
+  delete(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const key = ObjectStore.key(namespace, name);
+    const current = this.bucket(resource).get(key);
+    if (!current) return undefined;
+    this.bucket(resource).delete(key);
+    const gone = clone(current);
+    gone.metadata.resourceVersion = String(++this.counter);
+    this.emit({ rv: this.counter, resource, type: 'DELETED', object: gone, previous: current });
+    return clone(gone);
+  }
+
+  subscribe(fn: (e: StoreEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Events after `rv`, or 'expired' when they are no longer retained (watch → 410). */
+  eventsSince(rv: number): StoreEvent[] | 'expired' {
+    this.maybeCompact();
+    if (rv < this.historyFloor || rv < this.compactedRv) return 'expired';
+    return this.history.filter((e) => e.rv > rv);
+  }
+
+  /** The oldest resourceVersion a watch may still start from. */
+  get oldestWatchable(): number {
+    return Math.max(this.historyFloor, this.compactedRv);
+  }
+
+  /** Like the API server's periodic etcd compaction (every 5 min): older list snapshots expire. */
+  isCompacted(rv: number): boolean {
+    this.maybeCompact();
+    return rv < this.compactedRv;
+  }
+
+  compactNow(): void {
+    this.counter += 1;
+    this.compactedRv = this.counter;
+    this.compactionMark = this.counter;
+    this.lastCompactionAt = this.clock.now();
+    this.trimHistory();
+  }
+
+  /** Called when the store is wiped (open watches end, as after an etcd restore). */
+  onClear(fn: () => void): () => void {
+    this.clearListeners.add(fn);
+    return () => this.clearListeners.delete(fn);
+  }
+
+  /** Empties every bucket (used by reset); resourceVersions keep increasing. */
+  clear(): void {
+    for (const fn of [...this.clearListeners]) fn();
+    this.buckets.clear();
+    this.history = [];
+    this.historyFloor = this.counter;
+    this.compactedRv = this.counter;
+  }
+
+  private maybeCompact(): void {
+    const elapsed = this.clock.now() - this.lastCompactionAt;
+    if (elapsed < COMPACTION_MS) return;
+    // A real cluster never stands still (node leases renew every 10 s): time passing means revisions pass.
+    this.counter += 1;
+    this.compactedRv = elapsed >= 2 * COMPACTION_MS ? this.counter : this.compactionMark;
+    this.compactionMark = this.counter;
+    this.lastCompactionAt = this.clock.now();
+    this.trimHistory();
+  }
+
+  private trimHistory(): void {
+    const keep = this.history.filter((e) => e.rv > this.compactedRv);
+    if (keep.length !== this.history.length) {
+      this.history = keep;
+      this.historyFloor = Math.max(this.historyFloor, this.compactedRv);
+    }
+  }
+
+  private bucket(resource: string): Map<string, KubeObject> {
+    let b = this.buckets.get(resource);
+    if (!b) {
+      b = new Map();
+      this.buckets.set(resource, b);
+    }
+    return b;
+  }
+
+  private emit(e: StoreEvent): void {
+    this.history.push(e);
+    if (this.history.length > HISTORY_LIMIT) {
+      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+      this.historyFloor = dropped[dropped.length - 1]?.rv ?? this.historyFloor;
+    }
+    for (const fn of this.listeners) fn(e);
+  }
+}

@@ -1,0 +1,11 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClusterSim } from './cluster-sim.js';
+import type { ResourceRoute } from './route.js';
+
+export interface RequestContext {
+  sim: ClusterSim;
+  req: IncomingMessage;
+  res: ServerResponse;
+  query: URLSearchParams;
+  route: ResourceRoute;
+}

@@ -1,0 +1,39 @@
+import type { Environment } from '../inventory/schema.js';
+
+export const SANDBOX_OTHER_CHANNEL = 'C0SANDBOXRANDOM';
+
+/**
+ * The sandbox's Slack workspace: one user per role (two operators, for the two-person rule), an
+ * outsider, the environment's ops and audit channels plus one channel opsbot must refuse, and the
+ * inventory's user groups filled with those users.
+ */
+export function sandboxSlackDirectory(env: Environment) {
+  const users = {
+    admin: { id: 'U0SBADMIN01', name: 'ada', realName: 'Ada Admin', isAdmin: true },
+    operator: { id: 'U0SBOPER01', name: 'oscar', realName: 'Oscar Operator' },
+    operator2: { id: 'U0SBOPER02', name: 'olga', realName: 'Olga Operator' },
+    viewer: { id: 'U0SBVIEW01', name: 'vera', realName: 'Vera Viewer' },
+    outsider: { id: 'U0SBOUTS01', name: 'otto', realName: 'Otto Outsider' },
+  };
+  const usergroups: Record<string, string[]> = {};
+  const add = (groups: string[], ids: string[]) => {
+    for (const g of groups) usergroups[g] = [...new Set([...(usergroups[g] ?? []), ...ids])];
+  };
+  add(env.access.roles.admin.usergroups, [users.admin.id]);
+  add(env.access.roles.operator.usergroups, [users.operator.id, users.operator2.id]);
+  add(env.access.roles.viewer.usergroups, [users.viewer.id]);
+  const channels = [
+    ...env.slack.opsChannels.map((id, i) => ({ id, name: i === 0 ? 'ops' : `ops-${i + 1}` })),
+    ...(env.slack.auditChannel ? [{ id: env.slack.auditChannel, name: 'ops-audit' }] : []),
+    { id: SANDBOX_OTHER_CHANNEL, name: 'random' },
+  ];
+  return {
+    teamId: 'T0SANDBOX',
+    users,
+    usergroups,
+    channels,
+    channelId: env.slack.opsChannels[0]!,
+    otherChannelId: SANDBOX_OTHER_CHANNEL,
+  };
+}
+export type SandboxSlackDirectory = ReturnType<typeof sandboxSlackDirectory>;

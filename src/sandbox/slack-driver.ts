@@ -1,0 +1,88 @@
+import type { SandboxState } from './sandbox-state.js';
+import type { RecordedMessage } from './slack/recorded-message.js';
+import { type BotReply, postInteraction, postSlashCommand } from './slack/send-to-bot.js';
+import type { SlackSandbox } from './slack/start-slack-sandbox.js';
+
+export interface Ack extends BotReply {
+  /** The ack's text (Slack shows it to the caller only). */
+  text: string;
+}
+
+/**
+ * Acts as Slack users towards the bot: signed slash commands and button presses over HTTP, exactly
+ * as Slack sends them. Used by the demo shell, the end-to-end tests and the benchmark.
+ */
+export class SlackDriver {
+  constructor(
+    private readonly slack: SlackSandbox,
+    private readonly state: SandboxState,
+    private readonly busyJobs: () => Promise<number> = async () => 0,
+  ) {}
+
+  user(role: string): string {
+    const id = this.state.slack.users[role];
+    if (!id) throw new Error(`no sandbox user "${role}"`);
+    return id;
+  }
+
+  /** `/dns update …` as `role`, in the ops channel unless `channel` says otherwise. */
+  async command(
+    role: string,
+    line: string,
+    opts: { channel?: string; retryNum?: number; fields?: Record<string, string> } = {},
+  ): Promise<Ack> {
+    const command = line.trim().split(/\s+/)[0] ?? '';
+    const text = line.trim().slice(command.length).trim();
+    const fields =
+      opts.fields ??
+      this.slack.newSlashCommand({
+        command,
+        text,
+        userId: this.user(role),
+        channelId: opts.channel ?? this.state.slack.channelId,
+      });
+    const reply = await postSlashCommand(this.state.slack.eventsUrl, this.state.slack.signingSecret, fields, {
+      ...(opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {}),
+    });
+    return { ...reply, text: ackText(reply.body) };
+  }
+
+  /** Presses the button `actionId` of a recorded message as `role`. */
+  async press(role: string, message: RecordedMessage, actionId: string): Promise<BotReply> {
+    const payload = this.slack.newBlockActions({ message, actionId, userId: this.user(role) });
+    return postInteraction(this.state.slack.eventsUrl, this.state.slack.signingSecret, payload);
+  }
+
+  messages(): RecordedMessage[] {
+    return this.slack.messages();
+  }
+
+  /** Resolves when no job is running or waiting and Slack has been quiet for `quietMs`. */
+  async settle(timeoutMs = 20_000, quietMs = 200): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last = -1;
+    let quietSince = Date.now();
+    while (Date.now() < deadline) {
+      const count = this.slack.messages().length;
+      if (count !== last || (await this.busyJobs()) > 0) {
+        last = count;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= quietMs) return;
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    throw new Error(`jobs did not settle within ${timeoutMs} ms`);
+  }
+
+  waitFor(pred: (m: RecordedMessage) => boolean, timeoutMs = 15_000): Promise<RecordedMessage> {
+    return this.slack.waitFor(pred, timeoutMs);
+  }
+}
+
+function ackText(body: string): string {
+  if (!body) return '';
+  try {
+    return (JSON.parse(body) as { text?: string }).text ?? body;
+  } catch {
+    return body;
+  }
+}

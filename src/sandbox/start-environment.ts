@@ -1,0 +1,142 @@
+import type { Environment } from '../inventory/schema.js';
+import { EcrTokenIssuer, startAwsSandbox } from './aws/index.js';
+import { startCloudflareSandbox } from './cloudflare/start-cloudflare-sandbox.js';
+import { startCoderSandbox } from './coder/start-coder-sandbox.js';
+import { startKubeSandbox } from './kube/start-kube-sandbox.js';
+import { RegistryStore } from './oci/registry-store.js';
+import { startRegistrySandbox } from './oci/start-registry-sandbox.js';
+import type { SandboxSecrets } from './sandbox-secrets.js';
+import { seedImages } from './seed-images.js';
+import { OffsetClock } from './shared/clock.js';
+import { Faults } from './shared/faults.js';
+import { startSlackSandbox } from './slack/start-slack-sandbox.js';
+import { sandboxSlackDirectory } from './slack-directory.js';
+import { worldFacts } from './world-facts.js';
+
+export const SANDBOX_ACCOUNT_ID = '411738201876';
+
+export interface EnvironmentOptions {
+  env: Environment;
+  secrets: SandboxSecrets;
+  clock?: OffsetClock;
+  rolloutStepMs?: number;
+}
+
+export type SimulatedEnvironment = Awaited<ReturnType<typeof startEnvironment>>;
+
+/**
+ * Starts every simulated service of one environment, seeded from its inventory: three Kubernetes
+ * API servers, AWS (EKS/STS/ECR), the GHCR and ECR registries, Cloudflare with DoH, Coder and
+ * LiteLLM health, and Slack. Nothing here knows about the bot.
+ */
+export async function startEnvironment(opts: EnvironmentOptions) {
+  const { env, secrets } = opts;
+  const clock = opts.clock ?? new OffsetClock();
+  const faults = new Faults();
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    const ghcrStore = new RegistryStore(clock);
+    const ecrStore = new RegistryStore(clock);
+    const images = seedImages(env, ghcrStore, ecrStore);
+    const ecrTokens = new EcrTokenIssuer(clock);
+    const ghcr = await startRegistrySandbox({
+      name: 'ghcr',
+      store: ghcrStore,
+      clock,
+      faults,
+      auth: { kind: 'anonymous-token' },
+    });
+    closers.push(ghcr.close);
+    const ecr = await startRegistrySandbox({
+      name: 'ecr',
+      store: ecrStore,
+      clock,
+      faults,
+      auth: { kind: 'basic', check: (user, pass) => ecrTokens.check(user, pass) },
+    });
+    closers.push(ecr.close);
+    // Kubernetes needs the AWS token validator and AWS needs the clusters' endpoints: resolve lazily.
+    let kubeRef: Awaited<ReturnType<typeof startKubeSandbox>> | undefined;
+    const aws = await startAwsSandbox({
+      clock,
+      faults,
+      credentials: secrets.aws,
+      accountId: SANDBOX_ACCOUNT_ID,
+      clusters: () =>
+        [...(kubeRef?.clusters.values() ?? [])].map((c) => ({
+          eksName: c.eksName,
+          region: c.region,
+          endpoint: c.server,
+          caData: c.caData,
+        })),
+      ecr: { store: ecrStore, registryUrl: () => ecr.url, tokens: ecrTokens, region: mirrorRegion(env) },
+    });
+    closers.push(aws.close);
+    const kube = await startKubeSandbox({
+      env,
+      clock,
+      faults,
+      staticToken: secrets.kubeToken,
+      validateToken: (token, eksName) => aws.validateEksToken(token, eksName),
+      images: Object.fromEntries(
+        Object.entries(images).map(([id, i]) => [id, { ref: i.ref, digest: i.digest }]),
+      ),
+      ...(opts.rolloutStepMs !== undefined ? { rolloutStepMs: opts.rolloutStepMs } : {}),
+    });
+    kubeRef = kube;
+    closers.push(kube.close);
+    const cloudflare = await startCloudflareSandbox({
+      zones: env.dns.zones,
+      clock,
+      faults,
+      apiToken: secrets.cloudflareToken,
+    });
+    closers.push(cloudflare.close);
+    const coder = await startCoderSandbox({
+      probes: env.probes,
+      clock,
+      faults,
+      sessionToken: secrets.coderSessionToken,
+      litellmMasterKey: secrets.litellmKey,
+      facts: () => worldFacts(env, kube.control, images),
+    });
+    closers.push(coder.close);
+    const directory = sandboxSlackDirectory(env);
+    const slack = await startSlackSandbox({
+      clock,
+      faults,
+      botToken: secrets.botToken,
+      appToken: secrets.appToken,
+      teamId: directory.teamId,
+      users: directory.users,
+      channels: directory.channels,
+      usergroups: directory.usergroups,
+    });
+    closers.push(slack.close);
+    return {
+      env,
+      clock,
+      faults,
+      images,
+      stores: { ghcr: ghcrStore, ecr: ecrStore },
+      ghcr,
+      ecr,
+      aws,
+      kube,
+      cloudflare,
+      coder,
+      slack,
+      directory,
+      async close() {
+        for (const close of closers.reverse()) await close().catch(() => {});
+      },
+    };
+  } catch (err) {
+    for (const close of closers.reverse()) await close().catch(() => {});
+    throw err;
+  }
+}
+
+function mirrorRegion(env: Environment): string {
+  return env.images.find((i) => i.mirror)?.mirror?.region ?? env.clusters[0]!.region;
+}

@@ -1,0 +1,86 @@
+import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { HandlerDeps } from '../handlers/command-deps.js';
+import { createPlanActionHandler, PLAN_ACTION_IDS } from '../handlers/handle-plan-action.js';
+import { createSlashCommandHandler } from '../handlers/handle-slash-command.js';
+import { type RejectedRequest, type RouteHandler, SignedHttpReceiver } from './signed-http-receiver.js';
+
+export interface BoltAppOptions {
+  mode: 'http' | 'socket';
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  slackApiUrl?: string;
+  port: number;
+  host?: string;
+  routes: Record<string, RouteHandler>;
+  handlers: HandlerDeps;
+  logger: Logger;
+  onRejected?: (rejection: RejectedRequest) => void;
+  accepting?: () => boolean;
+}
+
+export interface RunningBolt {
+  app: App;
+  /** The HTTP port actually bound (the events endpoint in HTTP mode, health routes in both). */
+  port(): number;
+  stop(): Promise<void>;
+}
+
+/** Builds the Bolt app in HTTP (signed requests) or Socket Mode and registers every command. */
+export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
+  const clientOptions = {
+    ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+  };
+  let receiver: SignedHttpReceiver | undefined;
+  let app: App;
+  if (opts.mode === 'http') {
+    if (!opts.signingSecret) throw new Error('HTTP mode needs a signing secret');
+    receiver = new SignedHttpReceiver({
+      signingSecret: opts.signingSecret,
+      logger: opts.logger,
+      routes: opts.routes,
+      host: opts.host ?? '0.0.0.0',
+      ...(opts.onRejected ? { onRejected: opts.onRejected } : {}),
+      ...(opts.accepting ? { accepting: opts.accepting } : {}),
+    });
+    app = new App({
+      token: opts.botToken,
+      receiver,
+      clientOptions,
+      logger: opts.logger,
+      logLevel: LogLevel.WARN,
+    });
+  } else {
+    if (!opts.appToken) throw new Error('Socket Mode needs an app-level token (xapp-…)');
+    // Built explicitly so the WebSocket client uses the same Slack API URL and reconnects promptly.
+    const socketReceiver = new SocketModeReceiver({
+      appToken: opts.appToken,
+      logger: opts.logger,
+      logLevel: LogLevel.WARN,
+      clientPingTimeout: 5000,
+      customRoutes: Object.entries(opts.routes).map(([path, handler]) => ({ path, method: ['GET'], handler })),
+      installerOptions: { port: opts.port, clientOptions },
+    });
+    app = new App({
+      token: opts.botToken,
+      receiver: socketReceiver,
+      clientOptions,
+      logger: opts.logger,
+      logLevel: LogLevel.WARN,
+    });
+  }
+  const slash = createSlashCommandHandler(opts.handlers);
+  for (const spec of opts.handlers.registry) app.command(spec.command, slash);
+  app.action(PLAN_ACTION_IDS, createPlanActionHandler(opts.handlers) as never);
+  app.error(async (err) => {
+    opts.handlers.logger.error({ err }, 'bolt error');
+  });
+  if (receiver) {
+    const http = receiver;
+    await app.start(opts.port);
+    return { app, port: () => http.port(), stop: async () => void (await app.stop()) };
+  }
+  await app.start();
+  return { app, port: () => opts.port, stop: async () => void (await app.stop()) };
+}

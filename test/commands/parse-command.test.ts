@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/commands/parse-command.js';
+import { createCommandRegistry } from '../../src/commands/registry.js';
+import { renderHelp } from '../../src/commands/render-help.js';
+import { tokenize } from '../../src/commands/tokenize.js';
+import { UsageError } from '../../src/commands/usage-error.js';
+
+const registry = createCommandRegistry();
+
+function usageErrorOf(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof UsageError) return err;
+    throw err;
+  }
+  throw new Error('expected a UsageError');
+}
+
+describe('tokenize', () => {
+  it('splits positionals, value flags, switches and quoted text (straight and typographic quotes)', () => {
+    const t = tokenize(
+      'a.example.com CNAME x.example.net --ttl 60 --proxied --reason “db failover”',
+      new Set(['ttl', 'reason']),
+    );
+    expect(t).toEqual({
+      positionals: ['a.example.com', 'CNAME', 'x.example.net'],
+      flags: { ttl: '60', proxied: true, reason: 'db failover' },
+    });
+    expect(tokenize('--ttl=auto', new Set(['ttl'])).flags).toEqual({ ttl: 'auto' });
+  });
+
+  it('rejects an unclosed quote and a value flag without a value', () => {
+    expect(() => tokenize('--reason "oops', new Set(['reason']))).toThrow(/unclosed quote/);
+    expect(() => tokenize('--ttl', new Set(['ttl']))).toThrow('--ttl needs a value');
+  });
+});
+
+describe('parseCommand', () => {
+  it('parses /ops audit with and without a count', () => {
+    const withN = parseCommand(registry, '/ops', 'audit 20');
+    expect(withN).toMatchObject({
+      kind: 'run',
+      sub: { name: 'audit', job: 'ops.audit' },
+      args: { limit: 20 },
+    });
+    expect(parseCommand(registry, '/ops', 'audit')).toMatchObject({ args: { limit: 10 } });
+  });
+
+  it('answers help for empty text, `help`, and `<sub> help`', () => {
+    expect(parseCommand(registry, '/ops', '').kind).toBe('help');
+    expect(parseCommand(registry, '/ops', 'help').kind).toBe('help');
+    expect(parseCommand(registry, '/ops', 'audit help').kind).toBe('help');
+  });
+
+  it('names the right syntax for malformed arguments', () => {
+    const tooBig = usageErrorOf(() => parseCommand(registry, '/ops', 'audit 500'));
+    expect(tooBig.message).toContain('n must be at most 50');
+    expect(tooBig.usage).toBe('/ops audit [n]');
+    const unknownFlag = usageErrorOf(() => parseCommand(registry, '/ops', 'status --evn prod'));
+    expect(unknownFlag.message).toContain('unknown flag --evn');
+    expect(usageErrorOf(() => parseCommand(registry, '/ops', 'job')).message).toContain('missing arguments');
+  });
+
+  it('lists the known subcommands for an unknown one', () => {
+    const err = usageErrorOf(() => parseCommand(registry, '/ops', 'statuss'));
+    expect(err.message).toBe(
+      'unknown subcommand "statuss" for /ops (known: status, audit, jobs, job, notice)',
+    );
+  });
+});
+
+describe('renderHelp', () => {
+  it('lists only what the caller may run', () => {
+    const none = renderHelp(registry, 'none').text;
+    expect(none).not.toContain('/ops status');
+    expect(none).toContain('_nothing you may run_');
+    const viewer = renderHelp(registry, 'viewer').text;
+    expect(viewer).toContain('`/ops status [--env <name>]`');
+    expect(viewer).toContain('*/dns*');
+  });
+});

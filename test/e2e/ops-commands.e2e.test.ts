@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { startE2E } from '../support/start-e2e.js';
+
+let e2e: Awaited<ReturnType<typeof startE2E>>;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  e2e = await startE2E();
+  sandbox = e2e.sandbox;
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+const ephemeralTo = (role: string) => (m: { via: string; user?: string }) =>
+  m.via === 'chat.postEphemeral' && m.user === sandbox.state.slack.users[role];
+
+describe('/ops over signed HTTP, end to end', () => {
+  it('/ops status: acks at once naming the job, then shows live state against the inventory', async () => {
+    const ack = await sandbox.slack.command('viewer', '/ops status');
+    expect(ack.status).toBe(200);
+    expect(ack.ms).toBeLessThan(3000); // Slack's own limit for an ack
+    const jobId = /as job `([^`]+)`/.exec(ack.text)?.[1];
+    expect(jobId).toMatch(/^cmd-/);
+    const status = await sandbox.slack.waitFor(
+      (m) => ephemeralTo('viewer')(m) && m.text.startsWith('Status of ai.coder.com'),
+    );
+    expect(status.channel).toBe(sandbox.state.slack.channelId);
+    expect(status.text).toContain('everything matches the inventory');
+    expect(status.text).toContain('`provisioners` (coder/coder-provisioner-default): 6/6 ready');
+    expect(status.text).toContain('`proxy:eu-west-2` (coder/coder): 2/2 ready');
+    expect(status.text).toContain('Key rotation* :arrows_counterclockwise: running (1/1 ready)');
+    expect(status.text).toContain('`*.emea-proxy.ai.coder.com` CNAME → ai-coder-london');
+  });
+
+  it('/ops status marks drift made behind its back (kubectl scale, a DNS edit in the dashboard)', async () => {
+    sandbox.sim.kube.control.setReplicas('us-east-2', 'litellm', 'litellm-key-rotator', 0);
+    sandbox.sim.cloudflare.control.setRecord('ai.coder.com', 'oregon-proxy.ai.coder.com', 'CNAME', {
+      content: 'elsewhere.example.net',
+    });
+    await sandbox.slack.command('operator', '/ops status');
+    const status = await sandbox.slack.waitFor(
+      (m) => ephemeralTo('operator')(m) && m.text.startsWith('Status of') && m.text.includes('paused'),
+    );
+    expect(status.text).toContain('1 deployment(s) and 1 DNS record(s) differ from the inventory');
+    expect(status.text).toContain(
+      '`key-rotator` (litellm/litellm-key-rotator): 0/0 ready — :warning: inventory default 1',
+    );
+    expect(status.text).toContain('`oregon-proxy.ai.coder.com` CNAME → elsewhere.example.net — drift');
+    sandbox.sim.kube.control.setReplicas('us-east-2', 'litellm', 'litellm-key-rotator', 1);
+    sandbox.sim.cloudflare.control.reset();
+  });
+
+  it('/ops help lists only what the caller may run', async () => {
+    const viewer = await sandbox.slack.command('viewer', '/ops help');
+    expect(viewer.text).toContain('Your role: *viewer*');
+    expect(viewer.text).toContain('/ops status');
+    expect(viewer.text).not.toContain('/ops notice');
+    const operator = await sandbox.slack.command('operator', '/ops help');
+    expect(operator.text).toContain('/ops notice <text> | clear');
+    const dnsHelp = await sandbox.slack.command('operator', '/dns help');
+    expect(dnsHelp.text).toContain('*/dns*');
+    expect(dnsHelp.text).not.toContain('*/ops*');
+  });
+
+  it('/ops jobs and /ops job <id> show what ran, and /ops audit the trail', async () => {
+    const ack = await sandbox.slack.command('operator', '/ops status');
+    const jobId = /as job `([^`]+)`/.exec(ack.text)![1]!;
+    await sandbox.slack.settle();
+    await sandbox.slack.command('operator', '/ops jobs');
+    const jobs = await sandbox.slack.waitFor(
+      (m) => ephemeralTo('operator')(m) && m.text.startsWith('Jobs ('),
+    );
+    expect(jobs.text).toContain(`\`${jobId}\` ops.status — completed`);
+    await sandbox.slack.command('operator', `/ops job ${jobId}`);
+    const one = await sandbox.slack.waitFor(
+      (m) => ephemeralTo('operator')(m) && m.text.includes(jobId) && m.text.includes('finished'),
+    );
+    expect(one.text).toContain(`by <@${sandbox.state.slack.users.operator}>`);
+    await sandbox.slack.command('operator', '/ops job cmd-nonexistent');
+    await sandbox.slack.waitFor(
+      (m) => ephemeralTo('operator')(m) && m.text.startsWith('No job `cmd-nonexistent`'),
+    );
+    await sandbox.slack.command('viewer', '/ops audit 50');
+    const audit = await sandbox.slack.waitFor(
+      (m) => ephemeralTo('viewer')(m) && m.text.startsWith('Audit log'),
+    );
+    expect(audit.text).toContain(`requested: ops.status by <@${sandbox.state.slack.users.operator}>`);
+    expect(audit.text).toContain(`(job ${jobId})`);
+  });
+
+  it('leaks no secret into logs or Slack messages', async () => {
+    await sandbox.slack.settle();
+    expect(e2e.logs.length).toBeGreaterThan(0);
+    expect(e2e.leakedSecrets()).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { loadEnvironmentFile } from '../../../src/inventory/load-inventory.js';
+import {
+  type CoderSandbox,
+  generateCoderSessionToken,
+  startCoderSandbox,
+  type WorldFacts,
+} from '../../../src/sandbox/coder/start-coder-sandbox.js';
+import { Faults } from '../../../src/sandbox/shared/faults.js';
+
+export const NOW = Date.parse('2025-06-02T15:04:05.000Z');
+export const DIGEST = `sha256:${'a1b2c3d4e5f6'.repeat(5)}abcd`;
+export const OTHER_DIGEST = `sha256:${'0f9e8d7c6b5a'.repeat(5)}0123`;
+
+export function healthyFacts(): WorldFacts {
+  return {
+    provisioners: [
+      { org: 'default', ready: 6, desired: 6 },
+      { org: 'experimental', ready: 2, desired: 2 },
+      { org: 'demo', ready: 2, desired: 2 },
+    ],
+    proxies: [
+      { id: 'oregon-proxy', healthy: true, imageDigest: DIGEST },
+      { id: 'emea-proxy', healthy: true, imageDigest: DIGEST },
+    ],
+    controlPlaneImageDigest: DIGEST,
+    litellmReady: 4,
+  };
+}
+
+export interface TestSandbox extends CoderSandbox {
+  facts: WorldFacts;
+  faults: Faults;
+  sessionToken: string;
+  litellmKey: string;
+}
+
+/** The sandbox seeded from ai.coder.com's probes, with facts the test can change in place. */
+export async function startForTest(): Promise<TestSandbox> {
+  const env = await loadEnvironmentFile(
+    join(import.meta.dirname, '../../../infra/environments/ai.coder.com.yaml'),
+  );
+  const facts = healthyFacts();
+  const faults = new Faults();
+  const sessionToken = generateCoderSessionToken();
+  const litellmKey = 'sk-opsbot-Zm9vYmFyYmF6cXV4';
+  const sandbox = await startCoderSandbox({
+    probes: env.probes,
+    clock: { now: () => NOW },
+    faults,
+    sessionToken,
+    litellmMasterKey: litellmKey,
+    facts: () => facts,
+  });
+  return { ...sandbox, facts, faults, sessionToken, litellmKey };
+}
