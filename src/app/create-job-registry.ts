@@ -1,3 +1,4 @@
+import { publishHomeJob } from '../home/publish-home-job.js';
 import { dnsListJob } from '../jobs/dns/dns-list-job.js';
 import { dnsRollbackJob } from '../jobs/dns/dns-rollback-job.js';
 import { dnsSyncJob } from '../jobs/dns/dns-sync-job.js';
@@ -7,6 +8,10 @@ import { opsAuditJob } from '../jobs/ops/ops-audit-job.js';
 import { opsJobJob, opsJobsJob } from '../jobs/ops/ops-jobs-job.js';
 import { opsStatusJob } from '../jobs/ops/ops-status-job.js';
 import { planDecideJob } from '../jobs/plan-decide-job.js';
+import { rotationActionJob } from '../jobs/rotation/rotation-action-job.js';
+import { rotationRemindJob } from '../jobs/rotation/rotation-remind-job.js';
+import { rotationResumeJob } from '../jobs/rotation/rotation-resume-job.js';
+import { rotationStatusJob } from '../jobs/rotation/rotation-status-job.js';
 import { scaleRecommendJob } from '../jobs/scale/scale-recommend-job.js';
 import { planJobs } from '../plans/plan-jobs.js';
 import { type AnyJobDefinition, createJobRegistry } from '../queue/define-job.js';
@@ -22,5 +27,10 @@ export function createOpsbotJobs() {
     opsJobJob as AnyJobDefinition<JobDeps>,
     ...([dnsListJob, dnsVerifyJob, dnsSyncJob, dnsRollbackJob] as AnyJobDefinition<JobDeps>[]),
     scaleRecommendJob as AnyJobDefinition<JobDeps>,
+    rotationStatusJob as AnyJobDefinition<JobDeps>,
+    rotationResumeJob as AnyJobDefinition<JobDeps>,
+    rotationActionJob as AnyJobDefinition<JobDeps>,
+    rotationRemindJob as AnyJobDefinition<JobDeps>,
+    publishHomeJob as AnyJobDefinition<JobDeps>,
   ]);
 }

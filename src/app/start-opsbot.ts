@@ -9,13 +9,16 @@ import { CloudflareDns } from '../adapters/cloudflare/cloudflare-dns.js';
 import { DohResolver } from '../adapters/doh/doh-resolver.js';
 import { KubeClusters } from '../adapters/kubernetes/kube-clusters.js';
 import { AuditLog } from '../audit/audit-log.js';
-import { createScaleKind } from '../changes/scale/scale-kind.js';
 import { createDnsKind } from '../changes/dns/create-dns-kind.js';
+import { PauseStore } from '../changes/rotation/pause-store.js';
+import { createRotationKind } from '../changes/rotation/rotation-kind.js';
+import { createScaleKind } from '../changes/scale/scale-kind.js';
 import { createDnsCommand } from '../commands/dns-command.js';
 import { createCommandRegistry } from '../commands/registry.js';
 import type { Config } from '../config/load-config.js';
 import type { Environment } from '../inventory/schema.js';
 import type { JobDeps } from '../jobs/job-deps.js';
+import { settleWithin } from '../jobs/settle-within.js';
 import { createLogger, type Logger } from '../logging/create-logger.js';
 import { createSecretScrubber } from '../logging/scrub-secrets.js';
 import { createMetrics } from '../metrics/create-metrics.js';
@@ -114,6 +117,14 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
     createFlagKind({ redis, prefix }) as never,
     createDnsKind({ dns, resolver, environments }) as never,
     createScaleKind({ environments, clusters, plans, chat, clock, pacer, ...opts.scale }) as never,
+    createRotationKind({
+      environments,
+      clusters,
+      plans,
+      queue,
+      clock,
+      pauses: new PauseStore(redis, prefix),
+    }) as never,
   ]);
   const deps: JobDeps = {
     redis,
@@ -147,6 +158,7 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       ...(opts.worker?.lockDuration ? { lockDuration: opts.worker.lockDuration } : {}),
       ...(opts.worker?.stalledInterval ? { stalledInterval: opts.worker.stalledInterval } : {}),
       onFailed: (info, failure) => reportJobFailure(chat, info, failure),
+      onOutcome: (name, outcome) => metrics.jobs.inc({ name, outcome }),
     });
   }
 
@@ -165,7 +177,9 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       handlers: {
         // /dns refuses names outside the inventory's zones before anything is queued.
         registry: createCommandRegistry([
-          createDnsCommand({ zones: [...environments.values()].flatMap((e) => e.dns.zones.map((z) => z.name)) }),
+          createDnsCommand({
+            zones: [...environments.values()].flatMap((e) => e.dns.zones.map((z) => z.name)),
+          }),
         ]),
         environments,
         roles: new RoleResolver(new SlackUsergroups(slackClient), clock),
@@ -204,10 +218,11 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
     metrics,
     async stop() {
       // Stop taking commands, let running jobs finish, then close Redis (BullMQ's documented order).
+      // With Redis gone, BullMQ's close would wait forever: bound each step, then drop the connections.
       accepting = false;
       await bolt?.stop();
-      await workers?.close();
-      await queue.close();
+      await settleWithin(workers?.close() ?? Promise.resolve(), 15_000);
+      await settleWithin(queue.close(), 3_000);
       access.destroy();
       for (const conn of [workerConnection, producer, redis]) conn?.disconnect();
     },

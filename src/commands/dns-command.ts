@@ -18,14 +18,15 @@ export interface DnsCommandOptions {
 }
 
 const on = z.literal(true).optional();
-const text = (max: number, what: string) => z.string().min(1).max(max, `${what} is limited to ${max} characters`);
+const text = (max: number, what: string) =>
+  z.string().min(1).max(max, `${what} is limited to ${max} characters`);
 
 function recordName(zones: readonly string[] | undefined) {
   return z.string().transform((raw, ctx) => {
     const name = normalizeName(raw);
     const problem = nameProblem(name);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    else if (zones && zones.length && !zoneOfName(name, zones))
+    else if (zones?.length && !zoneOfName(name, zones))
       ctx.addIssue({
         code: 'custom',
         message: `${name} is outside every zone opsbot manages (${zones.join(', ')}); nothing was planned`,
@@ -37,7 +38,7 @@ function recordName(zones: readonly string[] | undefined) {
 const recordType = z
   .string()
   .transform((t) => t.toUpperCase())
-  .pipe(DnsType.or(z.never({ error: 'the record type must be A, AAAA, CNAME or TXT' })));
+  .pipe(z.enum(DnsType.options, { error: 'the record type must be A, AAAA, CNAME or TXT' }));
 
 function updateArgs(zones?: readonly string[]) {
   return z
@@ -196,7 +197,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
       },
       {
         name: 'delete',
-        summary: "Delete a record (inventory records need an admin)",
+        summary: 'Delete a record (inventory records need an admin)',
         usage: '<name> <type> [--reason "…"] [--incident]',
         examples: ['/dns delete test.ai.coder.com A --reason "cleanup"'],
         minRole: 'operator',
@@ -240,7 +241,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
       },
       {
         name: 'sync',
-        summary: "Plan every drifted inventory record back to the inventory, in one batch",
+        summary: 'Plan every drifted inventory record back to the inventory, in one batch',
         usage: '[--force] [--incident] [--reason "…"]',
         examples: ['/dns sync', '/dns sync --force'],
         minRole: 'operator',

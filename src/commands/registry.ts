@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command-spec.js';
 import { dnsCommand } from './dns-command.js';
 import { opsCommand } from './ops-command.js';
+import { rotationCommand } from './rotation-command.js';
 import { scaleCommand } from './scale-command.js';
 
 // Commands whose capabilities land in later issues; registered now so help and the manifest stay complete.
@@ -14,7 +15,7 @@ export function createCommandRegistry(extra: CommandSpec[] = []): CommandSpec[] 
     opsCommand,
     dnsCommand,
     scaleCommand,
-    placeholder('/rotation', 'Pause or resume LiteLLM key rotation', 'status | pause | resume'),
+    rotationCommand,
     placeholder('/images', 'Compare and sync the Coder image between GHCR and ECR', 'status | sync'),
     placeholder('/diagnose', 'Runbook diagnostics across clusters, DNS and health endpoints', '[area]'),
     placeholder('/workshop', 'Prepare and wind down a workshop', 'prep | status | end'),

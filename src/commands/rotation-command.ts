@@ -6,7 +6,10 @@ import { parseDuration } from './parse-duration.js';
 const reason = z.string().min(1).max(200, 'the reason is limited to 200 characters').optional();
 const until = z
   .string()
-  .refine((t) => /^\d{1,2}:\d{2}$/.test(t) || !Number.isNaN(Date.parse(t)), 'give a time as HH:MM (UTC) or ISO 8601')
+  .refine(
+    (t) => /^\d{1,2}:\d{2}$/.test(t) || !Number.isNaN(Date.parse(t)),
+    'give a time as HH:MM (UTC) or ISO 8601',
+  )
   .optional();
 
 export const RotationPauseArgs = z
@@ -70,7 +73,12 @@ export const rotationCommand: CommandSpec = {
         const forMs = a.for ? parseDuration(a.for)! : Math.max(1000, untilToMs(a.until!, at) - at);
         return {
           kind: 'rotation.pause',
-          change: { environment: request.env, paused: true, forMs, ...(a.reason ? { reason: a.reason } : {}) },
+          change: {
+            environment: request.env,
+            paused: true,
+            forMs,
+            ...(a.reason ? { reason: a.reason } : {}),
+          },
           revertAfterMs: forMs,
         };
       },

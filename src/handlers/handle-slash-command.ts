@@ -5,7 +5,7 @@ import { roleAllows, type SubcommandSpec, usageLine } from '../commands/command-
 import { type ParsedCommand, parseCommand } from '../commands/parse-command.js';
 import { renderHelp } from '../commands/render-help.js';
 import { UsageError } from '../commands/usage-error.js';
-import type { Role } from '../inventory/schema.js';
+import type { Environment, Role } from '../inventory/schema.js';
 import { submitChange } from '../plans/submit-change.js';
 import type { Blocks } from '../ports/chat.js';
 import type { HandlerDeps } from './command-deps.js';
@@ -101,6 +101,24 @@ async function decide(deps: HandlerDeps, command: SlashArgs['command']): Promise
       audit: { action, environment: env.name, outcome: 'allowed', detail: 'help' },
     };
   }
+  return queueRequest(deps, command, { env, parsed, role, action, budget });
+}
+
+interface Authorized {
+  env: Environment;
+  parsed: Extract<ParsedCommand, { kind: 'run' }>;
+  role: Role | 'none';
+  action: string;
+  budget: number;
+}
+
+/** Second half of the pipeline: the role check against the subcommand, then the enqueue. */
+async function queueRequest(
+  deps: HandlerDeps,
+  command: SlashArgs['command'],
+  a: Authorized,
+): Promise<Decision> {
+  const { env, parsed, role, action, budget } = a;
   const usage = usageLine(parsed.command, parsed.sub);
   if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
     const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;

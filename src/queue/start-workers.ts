@@ -30,6 +30,8 @@ export interface StartWorkersOptions<D> {
   onFailed?(info: JobInfo, failure: JobFailure): Promise<void>;
   /** Forwards `ctx.progress` (e.g. to a progress reporter editing a Slack message). */
   onProgress?(info: JobInfo, text: string): Promise<void>;
+  /** Every run's outcome, for metrics: `completed`, `retrying`, `failed` (user error) or `error` (internal). */
+  onOutcome?(name: string, outcome: 'completed' | 'retrying' | 'failed' | 'error'): void;
 }
 
 export interface Workers {
@@ -84,9 +86,12 @@ async function runJob<D>(
   }
   const ctx = makeContext(job, def, options, log);
   try {
-    return await def.process(parsed.data, ctx);
+    const result = await def.process(parsed.data, ctx);
+    options.onOutcome?.(job.name, 'completed');
+    return result;
   } catch (err) {
     const decision = decideFailure(err, jobId, ctx.attempt, ctx.maxAttempts);
+    options.onOutcome?.(job.name, !decision.final ? 'retrying' : decision.level === 'error' ? 'error' : 'failed');
     log[decision.level]({ err, attempt: ctx.attempt, final: decision.final }, 'job failed');
     if (decision.final)
       await notifyFailure(def, parsed.data, ctx, { userMessage: decision.userMessage, error: err }, options);

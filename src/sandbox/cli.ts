@@ -8,6 +8,7 @@ const sandbox = await startSandbox({
   redisUrl: process.env.REDIS_URL ?? redis!.url,
   ...(process.env.OPSBOT_ENVIRONMENT ? { environment: process.env.OPSBOT_ENVIRONMENT } : {}),
   slackMode: process.env.SLACK_MODE === 'socket' ? 'socket' : 'http',
+  stateDir: process.env.OPSBOT_SANDBOX_DIR ?? '.sandbox',
   logLevel: process.env.LOG_LEVEL ?? 'warn',
 });
 const s = sandbox.state;
@@ -21,7 +22,7 @@ console.log(`opsbot sandbox for ${sandbox.sim.env.name} ready in ${Date.now() - 
   GHCR / ECR:          ${s.registries['ghcr.io']} / ${s.registries.ecr}
   control API:         ${s.controlUrl}   (GET it for the list of routes)
   Redis:               ${redis ? `${redis.url} (started for this sandbox)` : 'REDIS_URL'}
-State with credentials: .sandbox/state.json. Ctrl-C stops everything.`);
+State with credentials: ${process.env.OPSBOT_SANDBOX_DIR ?? '.sandbox'}/state.json. Ctrl-C stops everything.`);
 
 let stopping = false;
 async function stop(signal: string) {

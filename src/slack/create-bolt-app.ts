@@ -1,6 +1,7 @@
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { HandlerDeps } from '../handlers/command-deps.js';
 import { createPlanActionHandler, PLAN_ACTION_IDS } from '../handlers/handle-plan-action.js';
+import { createRotationActionHandler, ROTATION_ACTION_IDS } from '../handlers/handle-rotation-action.js';
 import { createSlashCommandHandler } from '../handlers/handle-slash-command.js';
 import { type RejectedRequest, type RouteHandler, SignedHttpReceiver } from './signed-http-receiver.js';
 
@@ -59,7 +60,11 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
       logger: opts.logger,
       logLevel: LogLevel.WARN,
       clientPingTimeout: 5000,
-      customRoutes: Object.entries(opts.routes).map(([path, handler]) => ({ path, method: ['GET'], handler })),
+      customRoutes: Object.entries(opts.routes).map(([path, handler]) => ({
+        path,
+        method: ['GET'],
+        handler,
+      })),
       installerOptions: { port: opts.port, clientOptions },
     });
     app = new App({
@@ -73,6 +78,19 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
   const slash = createSlashCommandHandler(opts.handlers);
   for (const spec of opts.handlers.registry) app.command(spec.command, slash);
   app.action(PLAN_ACTION_IDS, createPlanActionHandler(opts.handlers) as never);
+  app.action(ROTATION_ACTION_IDS, createRotationActionHandler(opts.handlers) as never);
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    // One refresh per user a few seconds apart is plenty; the job id folds repeats together.
+    const slot = Math.floor(opts.handlers.clock.now() / 5000);
+    await opts.handlers.queue
+      .enqueue(
+        'home.publish',
+        { user: event.user, meta: { requester: event.user } },
+        { jobId: `home-${event.user}-${slot}` },
+      )
+      .catch((err: unknown) => opts.handlers.logger.warn({ err }, 'could not queue the App Home refresh'));
+  });
   app.error(async (err) => {
     opts.handlers.logger.error({ err }, 'bolt error');
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 
 export const ZONE = 'ai.coder.com';
 

@@ -90,6 +90,18 @@ describe('/ops over signed HTTP, end to end', () => {
     expect(audit.text).toContain(`(job ${jobId})`);
   });
 
+  it('exposes Prometheus metrics for commands, acks, refusals and jobs', async () => {
+    await sandbox.slack.command('outsider', '/ops status');
+    await sandbox.slack.settle();
+    const base = sandbox.state.slack.eventsUrl.replace('/slack/events', '');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/opsbot_commands_received_total\{command="\/ops"\} [1-9]/);
+    expect(metrics).toMatch(/opsbot_commands_denied_total\{reason="role"\} [1-9]/);
+    expect(metrics).toMatch(/opsbot_ack_latency_seconds_count [1-9]/);
+    expect(metrics).toMatch(/opsbot_jobs_total\{name="ops.status",outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/opsbot_queue_depth\{state="completed"\} [1-9]/);
+  });
+
   it('leaks no secret into logs or Slack messages', async () => {
     await sandbox.slack.settle();
     expect(e2e.logs.length).toBeGreaterThan(0);

@@ -46,7 +46,12 @@ export class DohResolver implements DnsResolver {
     if (!body.success) throw new TransientError(`DNS resolver ${url.host} sent an unreadable answer`);
     return {
       status: body.data.Status,
-      answers: (body.data.Answer ?? []).map((a) => ({ name: a.name, type: a.type, ttl: a.TTL, data: a.data })),
+      answers: (body.data.Answer ?? []).map((a) => ({
+        name: a.name,
+        type: a.type,
+        ttl: a.TTL,
+        data: a.data,
+      })),
     };
   }
 }

@@ -8,12 +8,12 @@ import { slackTime } from '../../plans/render-plan.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters } from '../../ports/clusters.js';
 import type { JobQueue } from '../../queue/create-queue.js';
-import { deploymentResource } from '../scale/resolve-targets.js';
 import { clusterRead } from '../scale/cluster-read.js';
+import { deploymentResource } from '../scale/resolve-targets.js';
+import { endPause, startPause } from './pause-lifecycle.js';
 import type { PauseStore } from './pause-store.js';
 import { RotationChange, RotationLive } from './rotation-change.js';
 import { nextRotationWindow } from './rotation-window.js';
-import { endPause, startPause } from './pause-lifecycle.js';
 
 export interface RotationKindOptions {
   environments: ReadonlyMap<string, Environment>;
@@ -49,24 +49,31 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
         clusterRead(client.getDeployment(d.namespace, d.name)),
         clusterRead(client.secretUpdatedAt(secret.namespace, secret.name)).catch(() => undefined),
       ]);
-      if (!state) throw new UserError(`The key rotator ${d.namespace}/${d.name} does not exist in ${d.cluster}.`);
+      if (!state)
+        throw new UserError(`The key rotator ${d.namespace}/${d.name} does not exist in ${d.cluster}.`);
       return {
         replicas: state.desired,
         readAt: opts.clock.now(),
         ...(lastRotatedAt !== undefined ? { lastRotatedAt } : {}),
       };
     },
-    afterOf: (c, before) => ({ ...before, replicas: c.paused ? 0 : Math.max(1, rotatorOf(envOf(c)).replicas.default) }),
+    afterOf: (c, before) => ({
+      ...before,
+      replicas: c.paused ? 0 : Math.max(1, rotatorOf(envOf(c)).replicas.default),
+    }),
     equals: (a, b) => a.replicas === b.replicas,
     async apply(c, { planId }) {
       const env = envOf(c);
       const d = rotatorOf(env);
-      await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, kind.afterOf(c, { replicas: 0, readAt: 0 }).replicas);
+      await opts.clusters
+        .client(d.cluster)
+        .scaleDeployment(d.namespace, d.name, kind.afterOf(c, { replicas: 0, readAt: 0 }).replicas);
       if (c.paused) await startPause(opts, env, planId, c);
       else await endPause(opts, env, planId);
     },
     invert: (c) => ({ environment: c.environment, paused: !c.paused }),
-    describe: (live) => (live.replicas === 0 ? 'paused (rotator at 0 replicas)' : `running (${live.replicas} replica)`),
+    describe: (live) =>
+      live.replicas === 0 ? 'paused (rotator at 0 replicas)' : `running (${live.replicas} replica)`,
     render: ({ change, before, after }) => {
       const env = envOf(change);
       const window = nextRotationWindow(env, before.lastRotatedAt);
@@ -104,7 +111,9 @@ function checkPauseLength(env: Environment, c: RotationChange): void {
 function rotationWarnings(env: Environment, c: RotationChange, before: RotationLive): string[] {
   if (!c.paused || !c.forMs) return [];
   if (before.lastRotatedAt === undefined)
-    return ['Could not tell when the key last rotated, so whether a rotation falls due during the pause is unknown.'];
+    return [
+      'Could not tell when the key last rotated, so whether a rotation falls due during the pause is unknown.',
+    ];
   const window = nextRotationWindow(env, before.lastRotatedAt);
   const end = before.readAt + c.forMs;
   if (!window || window.from > end) return [];

@@ -6,7 +6,10 @@ export interface RotationWindow {
 }
 
 /** When the next rotation is expected: last rotation + the inventory's interval (e.g. 4–5 h). */
-export function nextRotationWindow(env: Environment, lastRotatedAt: number | undefined): RotationWindow | undefined {
+export function nextRotationWindow(
+  env: Environment,
+  lastRotatedAt: number | undefined,
+): RotationWindow | undefined {
   if (!env.rotation || lastRotatedAt === undefined) return undefined;
   const { min, max } = env.rotation.intervalHours;
   return { from: lastRotatedAt + min * 3_600_000, to: lastRotatedAt + max * 3_600_000 };

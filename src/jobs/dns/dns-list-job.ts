@@ -26,8 +26,7 @@ export const dnsListJob = defineJob({
       name = target;
     }
     const records = [];
-    for (const zone of zones)
-      records.push(...(await ctx.deps.dns.listRecords(zone, name ? { name } : {})));
+    for (const zone of zones) records.push(...(await ctx.deps.dns.listRecords(zone, name ? { name } : {})));
     records.sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
     const { text, blocks } = renderDnsList({ env, zones, records, ...(name ? { name } : {}) });
     await ctx.deps.chat.postEphemeral({ channel: request.channel, user: request.user, text, blocks });

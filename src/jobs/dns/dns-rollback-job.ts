@@ -26,7 +26,8 @@ export const dnsRollbackJob = defineJob({
       throw new UserError(`Plan ${plan.id} belongs to ${plan.environment}; roll it back from that channel.`);
     if (plan.status !== 'applied')
       throw new UserError(`Plan ${plan.id} is ${plan.status}; only an applied change can be rolled back.`);
-    if (plan.revertedBy) throw new UserError(`Plan ${plan.id} was already rolled back by plan ${plan.revertedBy}.`);
+    if (plan.revertedBy)
+      throw new UserError(`Plan ${plan.id} was already rolled back by plan ${plan.revertedBy}.`);
     const kind = changeKindOf(ctx.deps.kinds, DNS_KIND);
     const change = DnsChange.parse(plan.change);
     const before = DnsLive.parse(plan.before);

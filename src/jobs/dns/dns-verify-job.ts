@@ -19,7 +19,8 @@ export const dnsVerifyJob = defineJob({
     const env = environmentOf(ctx.deps, request.env);
     const managed = env.dns.zones.map((z) => z.name);
     const zone = zoneOfName(args.name, managed);
-    if (!zone) throw new UserError(`${args.name} is outside the zones opsbot manages (${managed.join(', ')}).`);
+    if (!zone)
+      throw new UserError(`${args.name} is outside the zones opsbot manages (${managed.join(', ')}).`);
     const records = await ctx.deps.dns.listRecords(zone, { name: args.name });
     const types = TYPES.filter((t) => (args.type ? t === args.type : records.some((r) => r.type === t)));
     const items: DnsLiveItem[] = types.map((type) => ({
@@ -29,7 +30,11 @@ export const dnsVerifyJob = defineJob({
       records: sortValues(
         records
           .filter((r) => r.type === type)
-          .map((r) => ({ content: type === 'CNAME' ? r.content.toLowerCase() : r.content, proxied: r.proxied, ttl: r.ttl })),
+          .map((r) => ({
+            content: type === 'CNAME' ? r.content.toLowerCase() : r.content,
+            proxied: r.proxied,
+            ttl: r.ttl,
+          })),
       ),
     }));
     const lines: string[] = [];
@@ -37,14 +42,20 @@ export const dnsVerifyJob = defineJob({
     for (const item of items) {
       const check = await resolveItem(ctx.deps.resolver, item);
       ok &&= check.ok;
-      lines.push(`${check.ok ? ':white_check_mark:' : ':x:'} API: ${item.type} → ${describeValues(item.records)}\n      ${check.line}`);
+      lines.push(
+        `${check.ok ? ':white_check_mark:' : ':x:'} API: ${item.type} → ${describeValues(item.records)}\n      ${check.line}`,
+      );
     }
     if (items.length === 0) {
       const check = await resolveItem(ctx.deps.resolver, { zone, name: args.name, type: 'A', records: [] });
       lines.push(`:white_circle: Cloudflare has no record at \`${args.name}\`; ${check.line}`);
     }
     const head = `${ok ? ':white_check_mark:' : ':warning:'} *Verify \`${args.name}\`*: ${
-      items.length === 0 ? 'no records' : ok ? 'the resolver agrees with Cloudflare' : 'the resolver does not agree'
+      items.length === 0
+        ? 'no records'
+        : ok
+          ? 'the resolver agrees with Cloudflare'
+          : 'the resolver does not agree'
     }`;
     const text = `${head}\n${lines.join('\n')}`;
     await ctx.deps.chat.postEphemeral({

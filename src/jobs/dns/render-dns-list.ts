@@ -18,14 +18,21 @@ export interface DnsListing {
 
 function line(r: DnsRecordState, env: Environment): string {
   const name = normalizeName(r.name);
-  const value = { content: r.type === 'CNAME' ? normalizeName(r.content) : r.content, proxied: r.proxied, ttl: r.ttl };
+  const value = {
+    content: r.type === 'CNAME' ? normalizeName(r.content) : r.content,
+    proxied: r.proxied,
+    ttl: r.ttl,
+  };
   const tracked = inventoryRecords(env).find((i) => i.record.name === name && i.record.type === r.type);
   const mark = !tracked
     ? ':white_circle:'
     : sameValues([value], [tracked.value])
       ? ':large_green_circle:'
       : ':warning: *drift*';
-  const drift = tracked && !sameValues([value], [tracked.value]) ? ` · inventory: ${describeValues([tracked.value])}` : '';
+  const drift =
+    tracked && !sameValues([value], [tracked.value])
+      ? ` · inventory: ${describeValues([tracked.value])}`
+      : '';
   return `${mark} \`${name}\` ${r.type} → ${describeValues([value])}${drift}`;
 }
 
@@ -56,15 +63,22 @@ export function renderDnsList(listing: DnsListing): { text: string; blocks: Bloc
       !present.has(`${i.record.name}|${i.record.type}`),
   );
   for (const m of missing)
-    lines.push(`:x: *missing* \`${m.record.name}\` ${m.record.type} · inventory: ${describeValues([m.value])}`);
+    lines.push(
+      `:x: *missing* \`${m.record.name}\` ${m.record.type} · inventory: ${describeValues([m.value])}`,
+    );
   const drifted = lines.filter((l) => l.includes('*drift*')).length;
   const scope = listing.name ? `\`${listing.name}\`` : listing.zones.join(', ');
   const head = `*DNS ${scope}* · ${records.length} record(s) · ${drifted} drifted · ${missing.length} missing from Cloudflare`;
   const legend = ':large_green_circle: matches inventory · :warning: drift · :white_circle: not in inventory';
   const blocks: Blocks = [
     { type: 'section', text: { type: 'mrkdwn', text: head } },
-    ...(lines.length ? sections(lines) : [{ type: 'section', text: { type: 'mrkdwn', text: '_No records._' } }]),
+    ...(lines.length
+      ? sections(lines)
+      : [{ type: 'section', text: { type: 'mrkdwn', text: '_No records._' } }]),
     { type: 'context', elements: [{ type: 'mrkdwn', text: legend }] },
   ];
-  return { text: `DNS ${scope}: ${records.length} records, ${drifted} drifted, ${missing.length} missing`, blocks };
+  return {
+    text: `DNS ${scope}: ${records.length} records, ${drifted} drifted, ${missing.length} missing`,
+    blocks,
+  };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
 import { environmentOf, type JobDeps } from '../job-deps.js';
+import { scheduledLines } from '../rotation/scheduled-lines.js';
 import { collectStatus } from './collect-status.js';
 import { renderStatus } from './render-status.js';
 
@@ -12,8 +13,11 @@ export const opsStatusJob = defineJob({
   attempts: 1,
   async process({ request, args }, ctx: { deps: JobDeps }) {
     const env = environmentOf(ctx.deps, args.env ?? request.env);
-    const report = await collectStatus(env, ctx.deps);
-    const { text, blocks } = renderStatus(report);
+    const [report, scheduled] = await Promise.all([
+      collectStatus(env, ctx.deps),
+      scheduledLines(ctx.deps, env.name),
+    ]);
+    const { text, blocks } = renderStatus(report, scheduled);
     await ctx.deps.chat.postEphemeral({ channel: request.channel, user: request.user, text, blocks });
     return { unreachable: report.unreachableClusters };
   },

@@ -46,7 +46,9 @@ export const rotationActionJob = defineJob({
       channel: actor.channel,
       environment: actor.environment,
       outcome: 'applied',
-      detail: result.replace('{who}', actor.user).replace(/<!date\^(\d+)[^>]*>/g, (_, s) => new Date(Number(s) * 1000).toISOString()),
+      detail: result
+        .replace('{who}', actor.user)
+        .replace(/<!date\^(\d+)[^>]*>/g, (_, s) => new Date(Number(s) * 1000).toISOString()),
       planId,
     });
     return { action };

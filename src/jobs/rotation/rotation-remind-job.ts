@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PauseStore } from '../../changes/rotation/pause-store.js';
 import { ROTATION_REMIND_JOB } from '../../changes/rotation/pause-lifecycle.js';
+import { PauseStore } from '../../changes/rotation/pause-store.js';
 import { EXTEND_STEP_MS } from '../../changes/rotation/rotation-window.js';
 import { formatDuration } from '../../commands/parse-duration.js';
 import { slackTime } from '../../plans/render-plan.js';
@@ -31,7 +31,12 @@ export const rotationRemindJob = defineJob({
           type: 'actions',
           block_id: `rotation-${pause.planId}`,
           elements: [
-            button(ROTATION_EXTEND_ACTION, `Extend ${formatDuration(EXTEND_STEP_MS)}`, pause.planId, 'primary'),
+            button(
+              ROTATION_EXTEND_ACTION,
+              `Extend ${formatDuration(EXTEND_STEP_MS)}`,
+              pause.planId,
+              'primary',
+            ),
             button(ROTATION_RESUME_ACTION, 'Resume now', pause.planId),
           ],
         },
@@ -42,5 +47,11 @@ export const rotationRemindJob = defineJob({
 });
 
 function button(action_id: string, label: string, value: string, style?: 'primary') {
-  return { type: 'button', action_id, text: { type: 'plain_text', text: label }, value, ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    action_id,
+    text: { type: 'plain_text', text: label },
+    value,
+    ...(style ? { style } : {}),
+  };
 }

@@ -27,8 +27,8 @@ export interface ClusterSimOptions {
   rolloutStepMs: number;
 }
 
-/** How long idle-but-unsettled work (unschedulable pods, stalled rollouts) waits between retries. */
-const SLOW_TICK_MS = 1000;
+/** Idle-but-unsettled work (unschedulable pods, stalled rollouts) is retried every few steps. */
+const SLOW_TICK_STEPS = 4;
 
 /**
  * One simulated cluster: its store plus the controllers (deployment, replicaset, HPA), the scheduler
@@ -169,7 +169,10 @@ export class ClusterSim {
     if (this.closed) return;
     let work: 'fast' | 'slow' | 'idle' = 'idle';
     for (const pod of this.pods()) {
-      const w = stepPod(this, pod);
+      const deleting = Boolean(pod.metadata.deletionTimestamp);
+      const stepped = stepPod(this, pod);
+      // A pod going away frees room: pending pods get another scheduling attempt next step.
+      const w = deleting ? 'fast' : stepped;
       if (w === 'fast' || (w === 'slow' && work === 'idle')) work = w;
     }
     this.reconcile();
@@ -182,7 +185,7 @@ export class ClusterSim {
 
   private arm(work: 'fast' | 'slow' | 'idle'): void {
     if (this.closed || work === 'idle') return;
-    const delay = work === 'fast' ? this.opts.rolloutStepMs : Math.max(SLOW_TICK_MS, this.opts.rolloutStepMs);
+    const delay = this.opts.rolloutStepMs * (work === 'fast' ? 1 : SLOW_TICK_STEPS);
     if (this.timer) {
       // Never postpone a pending step; only bring a slow retry forward.
       if (work === 'slow' || this.timerKind === 'fast') return;

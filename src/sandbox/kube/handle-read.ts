@@ -1,5 +1,6 @@
 import { listEnvelope, listObjects, parseFilter } from './list-objects.js';
 import { statsSummary } from './node-stats.js';
+import { toPartial, toPartialList, wantsPartial } from './partial-metadata.js';
 import type { RequestContext } from './request-context.js';
 import { resourceKey } from './resources.js';
 import { sendObject } from './respond.js';
@@ -17,23 +18,29 @@ function isWatch(ctx: RequestContext): boolean {
 function listOrWatch(ctx: RequestContext): void {
   const { sim, route, query, req, res } = ctx;
   const filter = parseFilter(route.def, route.namespace, query);
-  const table = wantsTable(req.headers.accept);
+  const accept = req.headers.accept;
+  const table = wantsTable(accept);
   const now = sim.clock.now();
   const includeObject = query.get('includeObject');
   if (isWatch(ctx)) {
+    const partial = wantsPartial(accept, 'PartialObjectMetadata');
     serveWatch(req, res, sim.store, route.def, filter, {
       resourceVersion: query.get('resourceVersion'),
       timeoutSeconds: query.get('timeoutSeconds') ? Number(query.get('timeoutSeconds')) : null,
       bookmarks: query.get('allowWatchBookmarks') === 'true',
       render: table
         ? (o) => toTable(resourceKey(route.def), [o], sim.clock.now(), {}, includeObject)
-        : (o) => o,
+        : partial
+          ? toPartial
+          : (o) => o,
     });
     return;
   }
   const result = listObjects(sim.store, route.def, filter, query);
   if (table)
     sendObject(res, 200, toTable(resourceKey(route.def), result.items, now, result.metadata, includeObject));
+  else if (wantsPartial(accept, 'PartialObjectMetadataList'))
+    sendObject(res, 200, toPartialList(result.items, result.metadata));
   else sendObject(res, 200, listEnvelope(route.def, result));
 }
 
@@ -42,6 +49,10 @@ function getOne(ctx: RequestContext, name: string): void {
   const obj = sim.store.get<KubeObject>(resourceKey(route.def), route.namespace, name);
   if (!obj) throw notFound(route.def, name);
   const sub = route.subresource;
+  if (sub === undefined && wantsPartial(req.headers.accept, 'PartialObjectMetadata')) {
+    sendObject(res, 200, toPartial(obj));
+    return;
+  }
   if (sub === undefined || sub === 'status') {
     if (wantsTable(req.headers.accept) && sub === undefined)
       sendObject(

@@ -68,7 +68,9 @@ export function syncReplicaSet(sim: ClusterSim, rs: ReplicaSet): void {
   }
   active = podsOf(sim, rs).filter(isActive);
   const ready = active.filter(isReady).length;
-  const current = sim.store.peek<ReplicaSet>('replicasets.apps', ns).find((r) => r.metadata.name === rs.metadata.name);
+  const current = sim.store
+    .peek<ReplicaSet>('replicasets.apps', ns)
+    .find((r) => r.metadata.name === rs.metadata.name);
   if (!current) return;
   // Zero counts are omitted on the wire (omitempty), except `replicas`.
   const status = {

@@ -2,8 +2,18 @@ import type { ClusterSim } from './cluster-sim.js';
 import { templateHash } from './deployment-controller.js';
 import { makePod, settlePod } from './make-pod.js';
 import { schedulePod } from './scheduler.js';
-import { clone, type Container, type Deployment, type NodeObject, type OwnerReference, type Pod, type PodTemplate, type ReplicaSet, type Toleration } from './types.js';
-import { kubeTime } from './types.js';
+import {
+  type Container,
+  clone,
+  type Deployment,
+  kubeTime,
+  type NodeObject,
+  type OwnerReference,
+  type Pod,
+  type PodTemplate,
+  type ReplicaSet,
+  type Toleration,
+} from './types.js';
 
 const DAY = 86_400_000;
 

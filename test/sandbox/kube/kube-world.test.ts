@@ -1,4 +1,4 @@
-import { AutoscalingV2Api } from '@kubernetes/client-node';
+import { AutoscalingV2Api, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuantity } from '../../../src/sandbox/kube/quantity.js';
 import { ROTATED_AT_ANNOTATION } from '../../../src/sandbox/kube/start-kube-sandbox.js';
@@ -164,6 +164,20 @@ describe('seeded clusters', () => {
     expect(ageH).toBeLessThan(2.3);
     const entry = secret.metadata?.managedFields?.find((m) => m.manager === 'litellm-key-rotator');
     expect(entry?.time?.getTime()).toBe(rotated);
+  });
+
+  it('answers a metadata-only read of the Secret without its data', async () => {
+    const { core } = clients(fx.sandbox, 'us-east-2');
+    const meta = await core.readNamespacedSecret(
+      { name: 'litellm-master-key', namespace: 'litellm' },
+      setHeaderOptions(
+        'Accept',
+        'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+      ),
+    );
+    expect(meta.kind).toBe('PartialObjectMetadata');
+    expect(meta.data).toBeUndefined();
+    expect(meta.metadata?.annotations?.[ROTATED_AT_ANNOTATION]).toBeTruthy();
   });
 
   it('lists HPAs (none seeded) and shows one added by the control API', async () => {

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import {
+  ephemeralTo,
+  planIdOf,
+  planIn,
+  press,
+  recordsAt,
+  resultIn,
+  run,
+  shown,
+  startDnsSandbox,
+  ZONE,
+} from './dns-test-kit.js';
+
+const OREGON = 'ai-coder-oregon-4c8e2a6b1d3f5e79.elb.us-west-2.amazonaws.com';
+const LONDON = 'ai-coder-london-9b2d4f6a8c0e1357.elb.eu-west-2.amazonaws.com';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startDnsSandbox();
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+beforeEach(() => sandbox.sim.cloudflare.control.reset());
+
+describe('/dns sync', () => {
+  it('says so when nothing drifted', async () => {
+    const { msgs } = await run(sandbox, 'operator', '/dns sync');
+    expect(ephemeralTo(sandbox, 'operator', msgs)).toContain('All 6 inventory records of ai.coder.com match');
+  });
+
+  it('plans the drifted record back to the inventory and applies it', async () => {
+    sandbox.sim.cloudflare.control.setRecord(ZONE, 'oregon-proxy.ai.coder.com', 'CNAME', {
+      content: 'stray.elb.us-west-2.amazonaws.com',
+      ttl: 60,
+    });
+    const { msgs } = await run(sandbox, 'operator', '/dns sync');
+    const plan = planIn(msgs);
+    expect(plan.text).toContain('sync 1 drifted record set(s)');
+    expect(shown(plan)).toContain('stray.elb.us-west-2.amazonaws.com (DNS only, TTL 60s)');
+    const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME').map((r) => [r.content, r.ttl])).toEqual([
+      [OREGON, 300],
+    ]);
+  });
+
+  it('refuses a plan touching more than 30% of the managed records unless an admin forces it', async () => {
+    sandbox.sim.cloudflare.control.deleteRecord(ZONE, 'emea-proxy.ai.coder.com', 'CNAME');
+    sandbox.sim.cloudflare.control.deleteRecord(ZONE, '*.emea-proxy.ai.coder.com', 'CNAME');
+    const refused = await run(sandbox, 'operator', '/dns sync');
+    expect(ephemeralTo(sandbox, 'operator', refused.msgs)).toContain(
+      'changes 2 of 6 managed records of ai.coder.com (33%)',
+    );
+
+    const notAdmin = await run(sandbox, 'operator', '/dns sync --force');
+    expect(ephemeralTo(sandbox, 'operator', notAdmin.msgs)).toContain('--force needs the admin role');
+
+    const forced = await run(sandbox, 'admin', '/dns sync --force --reason "restore London"');
+    const plan = planIn(forced.msgs);
+    expect(shown(plan)).toContain('one Cloudflare batch');
+    const applied = await press(sandbox, 'operator', plan, 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    for (const name of ['emea-proxy.ai.coder.com', '*.emea-proxy.ai.coder.com'])
+      expect(recordsAt(sandbox, name, 'CNAME').map((r) => r.content)).toEqual([LONDON]);
+  });
+});
+
+describe('/dns rollback', () => {
+  it('restores the records a change touched, as a plan in its thread', async () => {
+    const update = await run(
+      sandbox,
+      'operator',
+      '/dns update oregon-proxy.ai.coder.com CNAME dr.elb.us-west-2.amazonaws.com --incident',
+    );
+    const original = update.msgs.find((m) => m.via === 'chat.postMessage' && m.text.startsWith('Plan'))!;
+    const planId = planIdOf(original);
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')[0]?.content).toBe(
+      'dr.elb.us-west-2.amazonaws.com',
+    );
+
+    const { msgs } = await run(sandbox, 'operator', `/dns rollback ${planId}`);
+    expect(ephemeralTo(sandbox, 'operator', msgs)).toContain(`Planning the rollback of \`${planId}\``);
+    const plan = planIn(msgs);
+    expect(plan.thread_ts).toBe(original.ts);
+    expect(plan.text).toContain(`Revert plan \`${planId}\``);
+    expect(shown(plan)).toContain(`After:* ${OREGON}`);
+    const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')[0]?.content).toBe(OREGON);
+
+    const again = await run(sandbox, 'operator', `/dns rollback ${planId}`);
+    expect(ephemeralTo(sandbox, 'operator', again.msgs)).toContain('already rolled back');
+  });
+
+  it('refuses unknown plans and plans that were not applied', async () => {
+    const unknown = await run(sandbox, 'operator', '/dns rollback p-000000000000');
+    expect(ephemeralTo(sandbox, 'operator', unknown.msgs)).toContain('There is no plan p-000000000000');
+    const pending = await run(sandbox, 'operator', '/dns update pending.ai.coder.com A 34.117.5.9');
+    const id = planIdOf(planIn(pending.msgs));
+    const refused = await run(sandbox, 'operator', `/dns rollback ${id}`);
+    expect(ephemeralTo(sandbox, 'operator', refused.msgs)).toContain('is pending; only an applied change');
+  });
+});

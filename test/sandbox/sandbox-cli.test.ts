@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { z } from 'zod';
+import { postSlashCommand } from '../../src/sandbox/slack/send-to-bot.js';
+
+const root = join(import.meta.dirname, '../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const dir = mkdtempSync(join(tmpdir(), 'opsbot-sandbox-cli-'));
+const url = z.string().regex(/^http:\/\/127\.0\.0\.1:\d+/);
+
+// The public contract of SANDBOX.md: every field, with its shape.
+const StateFile = z
+  .object({
+    slack: z.object({
+      eventsUrl: url,
+      signingSecret: z.string().min(16),
+      teamId: z.string().startsWith('T'),
+      channelId: z.string().startsWith('C'),
+      otherChannelId: z.string().startsWith('C'),
+      users: z.object({
+        admin: z.string(),
+        operator: z.string(),
+        operator2: z.string(),
+        viewer: z.string(),
+        outsider: z.string(),
+      }),
+      apiUrl: url,
+      responseUrlBase: url,
+      messagesUrl: url,
+    }),
+    kubeconfig: z.string().startsWith('/'),
+    cloudflare: z.object({
+      baseUrl: url,
+      apiToken: z.string(),
+      zones: z.object({ 'ai.coder.com': z.string().regex(/^[0-9a-f]{32}$/) }),
+    }),
+    aws: z.object({ endpoint: url, accessKeyId: z.string(), secretAccessKey: z.string() }),
+    registries: z.object({ 'ghcr.io': url, ecr: url }),
+    controlUrl: url,
+  })
+  .strict();
+
+let child: ChildProcess | undefined;
+afterAll(() => {
+  child?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function waitFor(pred: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('npm run sandbox', () => {
+  it('writes state.json as SANDBOX.md says, answers signed commands, and stops everything on SIGTERM', async () => {
+    child = spawn(tsx, ['src/sandbox/cli.ts'], {
+      cwd: root,
+      env: { ...process.env, REDIS_URL: inject('redisUrl'), OPSBOT_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const stateFile = join(dir, 'state.json');
+    await waitFor(() => existsSync(stateFile) && output.includes('ready in'), 20_000);
+    const state = StateFile.parse(JSON.parse(readFileSync(stateFile, 'utf8')));
+    expect(existsSync(state.kubeconfig)).toBe(true);
+    expect(output).toContain(state.controlUrl);
+
+    const routes = (await (await fetch(state.controlUrl)).json()) as Record<string, string>;
+    expect(Object.keys(routes)).toContain('POST /_sandbox/faults');
+    const fields = new URLSearchParams({
+      command: '/ops',
+      text: 'help',
+      user_id: state.slack.users.viewer,
+      channel_id: state.slack.channelId,
+      team_id: state.slack.teamId,
+      trigger_id: `t-${Date.now()}`,
+      response_url: `${state.slack.responseUrlBase}cli-test`,
+    });
+    const ack = await postSlashCommand(
+      state.slack.eventsUrl,
+      state.slack.signingSecret,
+      Object.fromEntries(fields),
+    );
+    expect(ack.status).toBe(200);
+    expect(ack.body).toContain('Your role: *viewer*');
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(state.controlUrl)).rejects.toThrow();
+    await expect(fetch(state.slack.eventsUrl, { method: 'POST' })).rejects.toThrow();
+  });
+});
