@@ -5,6 +5,7 @@ import { dnsSyncJob } from '../jobs/dns/dns-sync-job.js';
 import { dnsVerifyJob } from '../jobs/dns/dns-verify-job.js';
 import type { JobDeps } from '../jobs/job-deps.js';
 import { opsAuditJob } from '../jobs/ops/ops-audit-job.js';
+import { opsDigestJob } from '../jobs/ops/ops-digest-job.js';
 import { opsJobJob, opsJobsJob } from '../jobs/ops/ops-jobs-job.js';
 import { opsStatusJob } from '../jobs/ops/ops-status-job.js';
 import { planDecideJob } from '../jobs/plan-decide-job.js';
@@ -23,6 +24,7 @@ export function createOpsbotJobs() {
     planDecideJob as AnyJobDefinition<JobDeps>,
     opsStatusJob as AnyJobDefinition<JobDeps>,
     opsAuditJob as AnyJobDefinition<JobDeps>,
+    opsDigestJob as AnyJobDefinition<JobDeps>,
     opsJobsJob as AnyJobDefinition<JobDeps>,
     opsJobJob as AnyJobDefinition<JobDeps>,
     ...([dnsListJob, dnsVerifyJob, dnsSyncJob, dnsRollbackJob] as AnyJobDefinition<JobDeps>[]),

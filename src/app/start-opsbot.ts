@@ -31,11 +31,13 @@ import { createProgressPacer } from '../queue/create-progress-reporter.js';
 import { createQueue } from '../queue/create-queue.js';
 import { createProducerConnection, createWorkerConnection } from '../queue/redis-connections.js';
 import { startWorkers, type Workers } from '../queue/start-workers.js';
+import { syncJobSchedulers } from '../queue/sync-job-schedulers.js';
 import { type RunningBolt, startBoltApp } from '../slack/create-bolt-app.js';
 import { SlackChat } from '../slack/slack-chat.js';
 import { SlackUsergroups } from '../slack/slack-usergroups.js';
 import { createOpsbotJobs } from './create-job-registry.js';
 import { healthRoutes } from './health-routes.js';
+import { inventorySchedules } from './inventory-schedules.js';
 import { reportJobFailure } from './report-job-failure.js';
 
 export interface OpsbotOptions {
@@ -77,6 +79,7 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
   const prefix = config.redis.prefix;
   const runsWeb = config.role === 'web' || config.role === 'all';
   const runsWorker = config.role === 'worker' || config.role === 'all';
+  const runsScheduler = config.role === 'scheduler' || config.role === 'all';
 
   const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
@@ -160,6 +163,16 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       onFailed: (info, failure) => reportJobFailure(chat, info, failure),
       onOutcome: (name, outcome) => metrics.jobs.inc({ name, outcome }),
     });
+  }
+
+  if (runsScheduler) {
+    const { schedules, skipped } = inventorySchedules(environments, jobs as never);
+    for (const reason of skipped) logger.warn({ reason }, 'inventory schedule skipped');
+    const ids = await syncJobSchedulers(redis, prefix, schedules).catch((err: unknown) => {
+      logger.error({ err }, 'could not register the inventory schedules');
+      return [];
+    });
+    logger.info({ schedules: ids }, 'job schedulers registered');
   }
 
   let accepting = true;

@@ -91,7 +91,10 @@ async function runJob<D>(
     return result;
   } catch (err) {
     const decision = decideFailure(err, jobId, ctx.attempt, ctx.maxAttempts);
-    options.onOutcome?.(job.name, !decision.final ? 'retrying' : decision.level === 'error' ? 'error' : 'failed');
+    options.onOutcome?.(
+      job.name,
+      !decision.final ? 'retrying' : decision.level === 'error' ? 'error' : 'failed',
+    );
     log[decision.level]({ err, attempt: ctx.attempt, final: decision.final }, 'job failed');
     if (decision.final)
       await notifyFailure(def, parsed.data, ctx, { userMessage: decision.userMessage, error: err }, options);

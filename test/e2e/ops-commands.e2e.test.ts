@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { startE2E } from '../support/start-e2e.js';
@@ -100,6 +101,31 @@ describe('/ops over signed HTTP, end to end', () => {
     expect(metrics).toMatch(/opsbot_ack_latency_seconds_count [1-9]/);
     expect(metrics).toMatch(/opsbot_jobs_total\{name="ops.status",outcome="completed"\} [1-9]/);
     expect(metrics).toMatch(/opsbot_queue_depth\{state="completed"\} [1-9]/);
+  });
+
+  it('registers the inventory schedules, and the weekday digest posts status to the ops channel', async () => {
+    const queue = new Queue('ops', {
+      connection: sandbox.bot!.deps.redis,
+      prefix: sandbox.botEnv.REDIS_PREFIX,
+    });
+    const schedulers = await queue.getJobSchedulers();
+    await queue.close();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual([
+      ['ai.coder.com-morning-digest', '0 8 * * 1-5', 'America/Chicago'],
+    ]);
+    await sandbox.bot!.deps.queue.enqueue(
+      'ops.digest',
+      {
+        meta: { requester: 'opsbot', channel: sandbox.state.slack.channelId, environment: 'ai.coder.com' },
+        environment: 'ai.coder.com',
+      },
+      { jobId: 'digest-test' },
+    );
+    const digest = await sandbox.slack.waitFor(
+      (m) => m.via === 'chat.postMessage' && m.text.startsWith('Scheduled digest'),
+    );
+    expect(digest.channel).toBe(sandbox.state.slack.channelId);
+    expect(digest.text).toContain('Status of ai.coder.com');
   });
 
   it('leaks no secret into logs or Slack messages', async () => {
