@@ -2,9 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { postSlashCommand } from '../src/sandbox/slack/send-to-bot.js';
 import { startLocalRedis } from '../src/sandbox/start-local-redis.js';
 import { startSandbox } from '../src/sandbox/start-sandbox.js';
-import { postSlashCommand } from '../src/sandbox/slack/send-to-bot.js';
 
 // Ack latency of the real bot (signature check, parse, role lookup, Redis enqueue, audit) under a burst of
 // signed slash commands, beside a bare node:http handler that only verifies the signature and answers.
@@ -51,7 +51,8 @@ async function bareServer(secret: string): Promise<Server> {
       const ts = String(req.headers['x-slack-request-timestamp']);
       const expected = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
       const given = String(req.headers['x-slack-signature']);
-      const ok = given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+      const ok =
+        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
       res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ response_type: 'ephemeral', text: 'ok' }));
     });
@@ -69,7 +70,12 @@ const sandbox = await startSandbox({
 });
 const { slack } = sandbox.state;
 const fields = (i: number) =>
-  sandbox.sim.slack.newSlashCommand({ command: '/ops', text: i % 2 ? 'jobs' : 'audit 5', userId: slack.users.operator!, channelId: slack.channelId });
+  sandbox.sim.slack.newSlashCommand({
+    command: '/ops',
+    text: i % 2 ? 'jobs' : 'audit 5',
+    userId: slack.users.operator!,
+    channelId: slack.channelId,
+  });
 // Warm up connections, role cache and JIT before measuring.
 for (let i = 0; i < 20; i++) await postSlashCommand(slack.eventsUrl, slack.signingSecret, fields(i));
 await sandbox.slack.settle(60_000).catch(() => {});
@@ -77,12 +83,22 @@ await sandbox.slack.settle(60_000).catch(() => {});
 const bare = await bareServer(slack.signingSecret);
 const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/slack/events`;
 const results = [
-  await burst('bare node:http (verify + answer)', async (i) => (await postSlashCommand(bareUrl, slack.signingSecret, fields(i))).status),
-  await burst('opsbot (verify, parse, authorize, enqueue, ack)', async (i) => (await postSlashCommand(slack.eventsUrl, slack.signingSecret, fields(i))).status),
+  await burst(
+    'bare node:http (verify + answer)',
+    async (i) => (await postSlashCommand(bareUrl, slack.signingSecret, fields(i))).status,
+  ),
+  await burst(
+    'opsbot (verify, parse, authorize, enqueue, ack)',
+    async (i) => (await postSlashCommand(slack.eventsUrl, slack.signingSecret, fields(i))).status,
+  ),
 ];
 
-console.log(`\nack latency: ${TOTAL} signed slash commands, ${CONCURRENCY} in flight, one machine (client and server share the CPU)\n`);
-console.log('handler                                           p50 ms   p99 ms   max ms   commands/s  errors');
+console.log(
+  `\nack latency: ${TOTAL} signed slash commands, ${CONCURRENCY} in flight, one machine (client and server share the CPU)\n`,
+);
+console.log(
+  'handler                                           p50 ms   p99 ms   max ms   commands/s  errors',
+);
 for (const r of results)
   console.log(
     `${r.name.padEnd(48)} ${r.p50.toFixed(2).padStart(7)}  ${r.p99.toFixed(2).padStart(7)}  ${r.max.toFixed(1).padStart(7)}  ${r.perSecond.toFixed(0).padStart(11)}  ${String(r.errors).padStart(6)}`,

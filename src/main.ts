@@ -30,7 +30,10 @@ async function main(): Promise<void> {
     throw err;
   }
   if (!environments.has(config.environment)) {
-    logger.fatal({ environments: [...environments.keys()] }, `OPSBOT_ENVIRONMENT "${config.environment}" is not in the inventory`);
+    logger.fatal(
+      { environments: [...environments.keys()] },
+      `OPSBOT_ENVIRONMENT "${config.environment}" is not in the inventory`,
+    );
     process.exit(2);
   }
   const bot = await startOpsbot({ config, environments, logger });

@@ -151,7 +151,11 @@ export const Environment = z
     });
     env.probes.forEach((p, i) => {
       if (p.deployment && !targets.has(p.deployment))
-        ctx.addIssue({ code: 'custom', path: ['probes', i, 'deployment'], message: `unknown deployment target "${p.deployment}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['probes', i, 'deployment'],
+          message: `unknown deployment target "${p.deployment}"`,
+        });
     });
     if (env.rotation && !targets.has(env.rotation.deployment))
       ctx.addIssue({

@@ -57,7 +57,11 @@ export function createProgressReporter(
   const send = (edit: Edit) => {
     pacer.mark(target.channel, clock.now());
     const message = edit.blocks ? { text: edit.text, blocks: edit.blocks } : { text: edit.text };
-    const sent = inflight.then(() => chat.update(target, message));
+    // Marked again when the call really leaves (after any edit in flight), so the gap Slack sees is the full interval.
+    const sent = inflight.then(() => {
+      pacer.mark(target.channel, clock.now());
+      return chat.update(target, message);
+    });
     inflight = sent.catch(() => {});
     return sent;
   };
