@@ -8,7 +8,7 @@
 # Expected size (linux/amd64): ~300 MB on disk, ~95 MB compressed to pull. node:24-slim is
 # ~230 MB of it; production node_modules are ~190 MB before the prune step below and ~70 MB
 # after it (type declarations, source maps and the cloudflare SDK's TypeScript sources are
-# not needed at run time); dist/ and the inventory are under 3 MB.
+# not needed at run time); dist/ and the inventory are about 3 MB.
 #
 # Probes: GET /healthz (liveness: the process serves HTTP) and GET /readyz (readiness: Redis
 # answers within 1 s) on $PORT, served by the web and all roles. The worker and scheduler roles

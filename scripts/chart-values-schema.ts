@@ -4,7 +4,10 @@ import { z } from 'zod';
 // (scripts/generate-chart-schema.ts), so the schema Helm enforces and the one the tests
 // validate values.yaml and the examples with are the same thing.
 
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63);
+const k8sName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
+  .max(63);
 const optionalName = z.union([z.literal(''), k8sName]);
 const stringMap = z.record(z.string(), z.string());
 const anyObject = z.record(z.string(), z.unknown());

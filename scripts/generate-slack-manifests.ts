@@ -3,6 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { createCommandRegistry } from '../src/commands/registry.js';
 import {
+  findSlackEvents,
   findSlackMethodCalls,
   IMPLICIT_SLACK_METHODS,
   MANIFEST_FILES,
@@ -10,8 +11,17 @@ import {
   requiredBotScopes,
 } from './slack-manifest.js';
 
-const scopes = requiredBotScopes([...findSlackMethodCalls('src'), ...IMPLICIT_SLACK_METHODS]);
+const events = findSlackEvents('src');
+const scopes = requiredBotScopes([...findSlackMethodCalls('src'), ...IMPLICIT_SLACK_METHODS], events);
 for (const mode of ['http', 'socket'] as const) {
-  writeFileSync(MANIFEST_FILES[mode], renderManifest(mode, createCommandRegistry(), scopes));
+  writeFileSync(
+    MANIFEST_FILES[mode],
+    renderManifest(
+      mode,
+      createCommandRegistry(),
+      scopes,
+      events.map((e) => e.method),
+    ),
+  );
   console.log(`wrote ${MANIFEST_FILES[mode]}`);
 }

@@ -35,6 +35,29 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = 
   'team.info': ['team:read'],
 };
 
+/** Scopes each Events API event needs; subscribing to an event listed without a scope fails the test. */
+export const SLACK_EVENT_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  app_home_opened: [],
+  app_mention: ['app_mentions:read'],
+  'message.channels': ['channels:history'],
+  'message.im': ['im:history'],
+};
+
+/** Events the code listens to (`app.event('…')`), which the manifest subscribes to. */
+export function findSlackEvents(srcDir: string): SlackMethodCall[] {
+  const out: SlackMethodCall[] = [];
+  for (const file of tsFiles(srcDir, (p) => p === join(srcDir, 'sandbox'))) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/\.event\(\s*['"`]([\w.]+)['"`]/g))
+      out.push({
+        method: m[1]!,
+        file: relative(join(srcDir, '..'), file),
+        line: text.slice(0, m.index).split('\n').length,
+      });
+  }
+  return out;
+}
+
 /** Calls Bolt makes itself, which no `src/` line spells out. */
 export const IMPLICIT_SLACK_METHODS: readonly SlackMethodCall[] = [
   { method: 'auth.test', file: '@slack/bolt', line: 0 },
@@ -96,15 +119,29 @@ export function findSlackMethodCalls(srcDir: string): SlackMethodCall[] {
         }
       }
     }
-    for (const m of text.matchAll(API_CALL))
-      calls.push({ method: m[1]!, file: rel, line: lineOf(m.index) });
+    for (const m of text.matchAll(API_CALL)) calls.push({ method: m[1]!, file: rel, line: lineOf(m.index) });
   }
   return calls;
 }
 
-/** Scope → the calls that need it; throws on a method missing from `SLACK_METHOD_SCOPES`. */
-export function requiredBotScopes(calls: readonly SlackMethodCall[]): Map<string, SlackMethodCall[]> {
+/**
+ * Scope → the calls (and events) that need it; throws on a method or event whose scope is not
+ * in `SLACK_METHOD_SCOPES` / `SLACK_EVENT_SCOPES`.
+ */
+export function requiredBotScopes(
+  calls: readonly SlackMethodCall[],
+  events: readonly SlackMethodCall[] = [],
+): Map<string, SlackMethodCall[]> {
   const byScope = new Map<string, SlackMethodCall[]>();
+  const unknownEvents = events.filter((e) => !(e.method in SLACK_EVENT_SCOPES));
+  if (unknownEvents.length > 0)
+    throw new Error(
+      `Slack events without a known scope: ${unknownEvents.map((e) => `${e.method} (${e.file}:${e.line})`).join(', ')}. ` +
+        'Add them to SLACK_EVENT_SCOPES in scripts/slack-manifest.ts.',
+    );
+  for (const event of events)
+    for (const scope of SLACK_EVENT_SCOPES[event.method] ?? [])
+      byScope.set(scope, [...(byScope.get(scope) ?? []), event]);
   const unknown = calls.filter((c) => !(c.method in SLACK_METHOD_SCOPES));
   if (unknown.length > 0)
     throw new Error(
@@ -123,7 +160,12 @@ export type SlackMode = 'http' | 'socket';
 export const REQUEST_URL = 'https://opsbot.example.com/slack/events';
 
 /** The app manifest for one connection mode: slash commands from the registry, scopes from the code. */
-export function buildManifest(mode: SlackMode, commands: readonly CommandSpec[], botScopes: readonly string[]) {
+export function buildManifest(
+  mode: SlackMode,
+  commands: readonly CommandSpec[],
+  botScopes: readonly string[],
+  botEvents: readonly string[],
+) {
   const url = mode === 'http' ? { url: REQUEST_URL } : {};
   const requestUrl = mode === 'http' ? { request_url: REQUEST_URL } : {};
   return {
@@ -146,7 +188,7 @@ export function buildManifest(mode: SlackMode, commands: readonly CommandSpec[],
     },
     oauth_config: { scopes: { bot: [...botScopes].sort() } },
     settings: {
-      event_subscriptions: { ...requestUrl, bot_events: ['app_home_opened'] },
+      event_subscriptions: { ...requestUrl, bot_events: [...new Set(botEvents)].sort() },
       interactivity: { is_enabled: true, ...requestUrl },
       org_deploy_enabled: false,
       socket_mode_enabled: mode === 'socket',
@@ -160,6 +202,7 @@ export function renderManifest(
   mode: SlackMode,
   commands: readonly CommandSpec[],
   scopes: Map<string, SlackMethodCall[]>,
+  events: readonly string[],
 ): string {
   const botScopes = ['commands', ...scopes.keys()];
   const why = [...scopes.entries()]
@@ -175,9 +218,9 @@ export function renderManifest(
     '# Bot scopes and why:',
     '#   commands: the slash commands below',
     ...why,
-    '# views.publish (App Home) and views.open need no scope; app_home_opened needs none either.',
+    '# views.* (App Home, modals), auth.test and the app_home_opened event need no scope.',
   ];
-  return `${header.join('\n')}\n${stringify(buildManifest(mode, commands, botScopes), { lineWidth: 0 })}`;
+  return `${header.join('\n')}\n${stringify(buildManifest(mode, commands, botScopes, events), { lineWidth: 0 })}`;
 }
 
 export const MANIFEST_FILES: Record<SlackMode, string> = {

@@ -52,5 +52,7 @@ export function flatten(rules: readonly Rule[]): string[] {
 }
 
 export function grants(rules: readonly Rule[], p: Permission): boolean {
-  return rules.some((r) => r.apiGroups.includes(p.group) && r.resources.includes(p.resource) && r.verbs.includes(p.verb));
+  return rules.some(
+    (r) => r.apiGroups.includes(p.group) && r.resources.includes(p.resource) && r.verbs.includes(p.verb),
+  );
 }

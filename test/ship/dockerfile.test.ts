@@ -18,14 +18,18 @@ describe('Dockerfile', () => {
     expect(build).not.toBe(final);
     expect(runs(build!).some((r) => /npm ci(?![^&]*--omit=dev)/.test(r))).toBe(true);
 
-    expect(final.image).toMatch(/^(node:24-slim|gcr\.io\/distroless\/nodejs24[\w.-]*)(@sha256:[0-9a-f]{64})?$/);
+    expect(final.image).toMatch(
+      /^(node:24-slim|gcr\.io\/distroless\/nodejs24[\w.-]*)(@sha256:[0-9a-f]{64})?$/,
+    );
     expect(runs(final).some((r) => /npm ci\b[^&]*--omit=dev/.test(r))).toBe(true);
     expect(runs(final).some((r) => /npm ci(?![^&]*--omit=dev)/.test(r))).toBe(false);
   });
 
   it('ships the compiled output and the inventory, not the sources', () => {
     const copies = final.instructions.filter((i) => i.keyword === 'COPY').map((i) => i.args);
-    expect(copies).toContainEqual(expect.stringMatching(new RegExp(`--from=${dockerfile.stages[0]!.name}\\b.*dist`)));
+    expect(copies).toContainEqual(
+      expect.stringMatching(new RegExp(`--from=${dockerfile.stages[0]!.name}\\b.*dist`)),
+    );
     expect(copies).toContainEqual(expect.stringMatching(/^infra\/environments\b/));
     expect(copies.some((c) => /^src\b/.test(c))).toBe(false);
   });

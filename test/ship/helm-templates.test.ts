@@ -20,15 +20,18 @@ describe('Helm chart templates (structure, without Helm)', () => {
     expect(openBlocks(text(f))).toBe(0);
   });
 
-  it.each(files.filter((f) => f.endsWith('.yaml')))('%s: what is left without the actions is valid YAML', (f) => {
-    for (const doc of parseAllDocuments(skeleton(text(f)))) {
-      expect(doc.errors.map((e) => e.message)).toEqual([]);
-      const obj = doc.toJS() as Record<string, unknown> | null;
-      if (obj === null) continue;
-      expect(obj.apiVersion, `${f}: apiVersion`).toEqual(expect.any(String));
-      expect(obj.kind, `${f}: kind`).toEqual(expect.any(String));
-    }
-  });
+  it.each(files.filter((f) => f.endsWith('.yaml')))(
+    '%s: what is left without the actions is valid YAML',
+    (f) => {
+      for (const doc of parseAllDocuments(skeleton(text(f)))) {
+        expect(doc.errors.map((e) => e.message)).toEqual([]);
+        const obj = doc.toJS() as Record<string, unknown> | null;
+        if (obj === null) continue;
+        expect(obj.apiVersion, `${f}: apiVersion`).toEqual(expect.any(String));
+        expect(obj.kind, `${f}: kind`).toEqual(expect.any(String));
+      }
+    },
+  );
 
   it('every named template body is valid YAML once its actions are out', () => {
     for (const [f, t] of all)
@@ -45,7 +48,8 @@ describe('Helm chart templates (structure, without Helm)', () => {
       for (const path of valuesPaths(t)) expect(hasPath(values, path), `${f}: .Values.${path}`).toBe(true);
     }
     const notes = readFileSync(join(DIR, 'NOTES.txt'), 'utf8');
-    for (const path of valuesPaths(notes)) expect(hasPath(values, path), `NOTES.txt: .Values.${path}`).toBe(true);
+    for (const path of valuesPaths(notes))
+      expect(hasPath(values, path), `NOTES.txt: .Values.${path}`).toBe(true);
   });
 
   it('never writes a Secret, and every credential reaches the pods through secretKeyRef only', () => {
@@ -77,8 +81,14 @@ describe('Helm chart templates (structure, without Helm)', () => {
       podSecurityContext: Record<string, unknown>;
       securityContext: { capabilities: { drop: string[] } } & Record<string, unknown>;
     };
-    expect(v.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
-    expect(v.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(v.podSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(v.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+    });
     expect(v.securityContext.capabilities.drop).toEqual(['ALL']);
     expect(text('redis.yaml')).toContain('readOnlyRootFilesystem: true');
   });
@@ -109,10 +119,18 @@ describe('Helm chart RBAC (least privilege)', () => {
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) {
       const needed = KUBE_METHOD_PERMISSIONS[call.method];
-      expect(needed, `${call.method} (${call.file}:${call.line}) has no entry in test/ship/kube-permissions.ts`).toBeDefined();
+      expect(
+        needed,
+        `${call.method} (${call.file}:${call.line}) has no entry in test/ship/kube-permissions.ts`,
+      ).toBeDefined();
       for (const p of needed ?? []) {
-        const where = p.scope === 'cluster' ? rbac.cluster : [...rbac.cluster, ...rbac.namespaced, ...rbac.rotationSecret];
-        expect(grants(where, p), `${call.method} needs ${p.group}/${p.resource} ${p.verb} (${p.scope})`).toBe(true);
+        const where =
+          p.scope === 'cluster'
+            ? rbac.cluster
+            : [...rbac.cluster, ...rbac.namespaced, ...rbac.rotationSecret];
+        expect(grants(where, p), `${call.method} needs ${p.group}/${p.resource} ${p.verb} (${p.scope})`).toBe(
+          true,
+        );
       }
     }
   });
@@ -120,8 +138,11 @@ describe('Helm chart RBAC (least privilege)', () => {
   it('has no wildcards, writes only replicas and deployments, and reads one named Secret', () => {
     for (const r of everyRule) {
       expect([...r.apiGroups, ...r.resources, ...r.verbs]).not.toContain('*');
-      const writes = r.verbs.filter((v) => ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(v));
-      if (writes.length > 0) expect(r.resources.every((res) => ['deployments', 'deployments/scale'].includes(res))).toBe(true);
+      const writes = r.verbs.filter((v) =>
+        ['create', 'update', 'patch', 'delete', 'deletecollection'].includes(v),
+      );
+      if (writes.length > 0)
+        expect(r.resources.every((res) => ['deployments', 'deployments/scale'].includes(res))).toBe(true);
       if (r.resources.includes('secrets')) {
         expect(r.resourceNames).toHaveLength(1);
         expect(r.verbs).toEqual(['get']);
@@ -133,6 +154,8 @@ describe('Helm chart RBAC (least privilege)', () => {
 
   it('justifies every grant in docs/DEPLOYING.md', () => {
     const doc = readFileSync('docs/DEPLOYING.md', 'utf8');
-    for (const r of everyRule) for (const res of r.resources) expect(doc, res).toContain(`\`${res}\``);
+    for (const r of everyRule)
+      for (const res of r.resources)
+        expect(doc.includes(`\`${res}\``), `${res} is not in the table`).toBe(true);
   });
 });

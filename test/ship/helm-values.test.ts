@@ -18,7 +18,9 @@ function problems(value: unknown): string[] {
 describe('Helm chart values', () => {
   it('values.schema.json is exactly what scripts/chart-values-schema.ts generates', () => {
     const committed = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as unknown;
-    expect(committed, 'regenerate: npx tsx scripts/generate-chart-schema.ts').toEqual(chartValuesJsonSchema());
+    expect(committed, 'regenerate: npx tsx scripts/generate-chart-schema.ts').toEqual(
+      chartValuesJsonSchema(),
+    );
   });
 
   it('values.yaml satisfies the schema', () => {
@@ -44,7 +46,8 @@ describe('Helm chart values', () => {
     // Rows of the values table; a row for a Kubernetes object (`web.resources`) covers its fields.
     const readme = readFileSync(join(CHART, 'README.md'), 'utf8');
     const documented = new Set([...readme.matchAll(/^\| `([\w.]+)` \|/gm)].map((m) => m[1]!));
-    const covered = (p: string) => p.split('.').some((_, i, parts) => documented.has(parts.slice(0, i + 1).join('.')));
+    const covered = (p: string) =>
+      p.split('.').some((_, i, parts) => documented.has(parts.slice(0, i + 1).join('.')));
     expect(leafPaths(defaults).filter((p) => !covered(p))).toEqual([]);
     for (const key of documented) expect(hasPath(defaults, key), `README documents ${key}`).toBe(true);
   });
@@ -53,7 +56,9 @@ describe('Helm chart values', () => {
     const env = await loadEnvironmentFile('infra/environments/ai.coder.com.yaml');
     const values = ChartValues.parse(defaults);
     const home = env.clusters.find((c) => c.role === 'control-plane')!;
-    const namespaces = [...new Set(env.deployments.filter((d) => d.cluster === home.id).map((d) => d.namespace))];
+    const namespaces = [
+      ...new Set(env.deployments.filter((d) => d.cluster === home.id).map((d) => d.namespace)),
+    ];
     expect([...values.rbac.namespaces].sort()).toEqual(namespaces.sort());
     expect(values.rbac.rotationSecret).toEqual(env.rotation?.secret);
     expect(values.environment).toBe(env.name);

@@ -17,8 +17,18 @@ export interface Permission {
   scope: 'namespace' | 'cluster';
 }
 
-const ns = (group: string, resource: string, verb: string): Permission => ({ group, resource, verb, scope: 'namespace' });
-const cl = (group: string, resource: string, verb: string): Permission => ({ group, resource, verb, scope: 'cluster' });
+const ns = (group: string, resource: string, verb: string): Permission => ({
+  group,
+  resource,
+  verb,
+  scope: 'namespace',
+});
+const cl = (group: string, resource: string, verb: string): Permission => ({
+  group,
+  resource,
+  verb,
+  scope: 'cluster',
+});
 
 /**
  * What each @kubernetes/client-node call needs. A call missing here fails the RBAC test, so new
@@ -43,7 +53,10 @@ export const KUBE_METHOD_PERMISSIONS: Readonly<Record<string, readonly Permissio
   readNamespacedSecret: [ns('', 'secrets', 'get')],
   // The only custom resources opsbot reads are Karpenter's (DESIGN.md §1).
   getClusterCustomObject: [cl('karpenter.sh', 'nodepools', 'get'), cl('karpenter.sh', 'nodeclaims', 'get')],
-  listClusterCustomObject: [cl('karpenter.sh', 'nodepools', 'list'), cl('karpenter.sh', 'nodeclaims', 'list')],
+  listClusterCustomObject: [
+    cl('karpenter.sh', 'nodepools', 'list'),
+    cl('karpenter.sh', 'nodeclaims', 'list'),
+  ],
 };
 
 export interface KubeCall {
@@ -73,7 +86,11 @@ export function findKubeCalls(srcDir: string): KubeCall[] {
     for (const m of text.matchAll(/\.\s*([A-Za-z]\w*)\s*\(/g)) {
       const method = m[1]!.replace(/WithHttpInfo$/, '');
       if (API_METHODS.has(m[1]!))
-        calls.push({ method, file: relative(join(srcDir, '..'), file), line: text.slice(0, m.index).split('\n').length });
+        calls.push({
+          method,
+          file: relative(join(srcDir, '..'), file),
+          line: text.slice(0, m.index).split('\n').length,
+        });
     }
   }
   return calls;

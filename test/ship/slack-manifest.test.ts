@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import {
+  findSlackEvents,
   findSlackMethodCalls,
   IMPLICIT_SLACK_METHODS,
   MANIFEST_FILES,
@@ -14,7 +15,10 @@ const REGENERATE = 'Regenerate with: npx tsx scripts/generate-slack-manifests.ts
 
 // The limits Slack's manifest API enforces (see @slack/web-api's Manifest type).
 const SlashCommand = z.strictObject({
-  command: z.string().regex(/^\/[a-z0-9_-]+$/).max(32),
+  command: z
+    .string()
+    .regex(/^\/[a-z0-9_-]+$/)
+    .max(32),
   url: z.url({ protocol: /^https$/ }).optional(),
   description: z.string().min(1).max(2000),
   usage_hint: z.string().max(1000).optional(),
@@ -33,7 +37,10 @@ const Manifest = z.strictObject({
       messages_tab_enabled: z.boolean(),
       messages_tab_read_only_enabled: z.boolean(),
     }),
-    bot_user: z.strictObject({ display_name: z.string().regex(/^[a-z0-9._-]{1,80}$/), always_online: z.boolean() }),
+    bot_user: z.strictObject({
+      display_name: z.string().regex(/^[a-z0-9._-]{1,80}$/),
+      always_online: z.boolean(),
+    }),
     slash_commands: z.array(SlashCommand).max(50),
   }),
   oauth_config: z.strictObject({ scopes: z.strictObject({ bot: z.array(z.string()).max(255) }) }),
@@ -58,6 +65,7 @@ function load(mode: 'http' | 'socket'): Manifest {
 }
 
 const calls = [...findSlackMethodCalls('src'), ...IMPLICIT_SLACK_METHODS];
+const events = findSlackEvents('src');
 
 describe('Slack app manifest', () => {
   it('finds the Web API calls the bot makes (and not look-alike port calls)', () => {
@@ -84,17 +92,28 @@ describe('Slack app manifest', () => {
 
   it.each(['http', 'socket'] as const)('%s: has every scope the code needs and no other', (mode) => {
     const manifest = load(mode);
-    const needed = requiredBotScopes(calls);
+    const needed = requiredBotScopes(calls, events);
     const granted = new Set(manifest.oauth_config.scopes.bot);
     for (const [scope, users] of needed)
-      expect(granted.has(scope), `${scope} is needed by ${users.map((u) => `${u.method} (${u.file}:${u.line})`).join(', ')}. ${REGENERATE}`).toBe(true);
+      expect(
+        granted.has(scope),
+        `${scope} is needed by ${users.map((u) => `${u.method} (${u.file}:${u.line})`).join(', ')}. ${REGENERATE}`,
+      ).toBe(true);
     // `commands` is what slash commands need; anything else would be a grant nothing uses.
     expect([...granted].sort(), REGENERATE).toEqual(['commands', ...needed.keys()].sort());
+  });
+
+  it.each(['http', 'socket'] as const)('%s: subscribes to exactly the events the code listens to', (mode) => {
+    const listened = [...new Set(events.map((e) => e.method))].sort();
+    expect(load(mode).settings.event_subscriptions.bot_events, REGENERATE).toEqual(listened);
   });
 
   it('fails loudly on a Slack method whose scope nobody has looked up', () => {
     expect(() => requiredBotScopes([{ method: 'files.uploadV2', file: 'src/x.ts', line: 3 }])).toThrow(
       /files\.uploadV2 \(src\/x\.ts:3\)/,
+    );
+    expect(() => requiredBotScopes([], [{ method: 'reaction_added', file: 'src/y.ts', line: 1 }])).toThrow(
+      /reaction_added \(src\/y\.ts:1\)/,
     );
   });
 
@@ -102,7 +121,8 @@ describe('Slack app manifest', () => {
     for (const mode of ['http', 'socket'] as const) {
       const m = load(mode);
       expect(m.settings.interactivity.is_enabled).toBe(true);
-      if (calls.some((c) => c.method === 'views.publish')) expect(m.features.app_home.home_tab_enabled).toBe(true);
+      if (calls.some((c) => c.method === 'views.publish'))
+        expect(m.features.app_home.home_tab_enabled).toBe(true);
     }
   });
 

@@ -1,6 +1,7 @@
 {{/*
 One Deployment per role (web, worker, scheduler): same image, OPSBOT_ROLE picks the part that runs.
-Only web serves HTTP (Slack events, /healthz, /readyz, /metrics), so only web has a port and probes.
+Every role serves /healthz, /readyz and /metrics on port 3000 (web also takes Slack events there), so every
+role has probes; a role's own livenessProbe/readinessProbe values win over web's.
 */}}
 {{- define "opsbot.deployment" -}}
 {{- $root := .root }}
@@ -58,21 +59,19 @@ spec:
             {{- toYaml $root.Values.securityContext | nindent 12 }}
           env:
             {{- include "opsbot.env" (dict "root" $root "role" $role) | nindent 12 }}
-          {{- if eq $role "web" }}
           ports:
             - name: http
               containerPort: 3000
               protocol: TCP
           livenessProbe:
-            {{- toYaml $cfg.livenessProbe | nindent 12 }}
+            {{- toYaml (default $root.Values.web.livenessProbe $cfg.livenessProbe) | nindent 12 }}
           readinessProbe:
-            {{- toYaml $cfg.readinessProbe | nindent 12 }}
-          {{- if $cfg.preStopSleepSeconds }}
+            {{- toYaml (default $root.Values.web.readinessProbe $cfg.readinessProbe) | nindent 12 }}
+          {{- if and (eq $role "web") $cfg.preStopSleepSeconds }}
           lifecycle:
             preStop:
               exec:
                 command: ["sleep", "{{ $cfg.preStopSleepSeconds }}"]
-          {{- end }}
           {{- end }}
           resources:
             {{- toYaml $cfg.resources | nindent 12 }}

@@ -1,0 +1,111 @@
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { WebClient } from '@slack/web-api';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { Redis } from 'ioredis';
+import { EksClusterAccess } from '../adapters/aws/eks-cluster-access.js';
+import { CloudflareDns } from '../adapters/cloudflare/cloudflare-dns.js';
+import { DohResolver } from '../adapters/doh/doh-resolver.js';
+import { KubeClusters } from '../adapters/kubernetes/kube-clusters.js';
+import { AuditLog } from '../audit/audit-log.js';
+import { createDnsKind } from '../changes/dns/create-dns-kind.js';
+import { PauseStore } from '../changes/rotation/pause-store.js';
+import { createRotationKind } from '../changes/rotation/rotation-kind.js';
+import { createScaleKind } from '../changes/scale/scale-kind.js';
+import type { Config } from '../config/load-config.js';
+import type { Environment } from '../inventory/schema.js';
+import type { JobDeps } from '../jobs/job-deps.js';
+import type { Logger } from '../logging/create-logger.js';
+import { createSecretScrubber } from '../logging/scrub-secrets.js';
+import { createChangeKinds } from '../plans/change-kind.js';
+import { createFlagKind } from '../plans/kinds/flag-kind.js';
+import { accessFromInventory } from '../plans/plan-deps.js';
+import { PlanStore } from '../plans/plan-store.js';
+import type { Clock } from '../ports/clock.js';
+import { createProgressPacer } from '../queue/create-progress-reporter.js';
+import { createQueue } from '../queue/create-queue.js';
+import { createProducerConnection } from '../queue/redis-connections.js';
+import { SlackChat } from '../slack/slack-chat.js';
+import { boltLogger } from './bolt-logger.js';
+import { createOpsbotJobs } from './create-job-registry.js';
+
+export interface BuildDepsOptions {
+  config: Config;
+  environments: ReadonlyMap<string, Environment>;
+  clock: Clock;
+  logger: Logger;
+  awsCredentials?: AwsCredentialIdentityProvider;
+  scale?: { rolloutDeadlineMs?: number; rolloutPollMs?: number };
+}
+
+/** Every adapter and store jobs use, built once: Redis, Slack, Cloudflare, EKS clusters, plans, audit. */
+export function buildDeps(opts: BuildDepsOptions) {
+  const { config, environments, clock, logger } = opts;
+  const prefix = config.redis.prefix;
+  const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+  const producer = createProducerConnection(config.redis.url);
+  producer.on('error', () => {});
+  const slackClient = new WebClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    logger: boltLogger(logger),
+  });
+  const chat = new SlackChat(slackClient);
+  const auditChannel = environments.get(config.environment)?.slack.auditChannel;
+  const audit = new AuditLog({
+    redis,
+    prefix,
+    scrub: createSecretScrubber(config.secrets()),
+    log: logger,
+    ...(auditChannel ? { mirror: { chat, channel: auditChannel } } : {}),
+  });
+  const jobs = createOpsbotJobs();
+  const queue = createQueue({ connection: producer, prefix, registry: jobs });
+  const eks = new EksClusterAccess({
+    clusters: [...environments.values()].flatMap((e) => e.clusters),
+    credentials: opts.awsCredentials ?? fromNodeProviderChain(),
+    ...(config.aws.endpointUrl ? { endpoint: config.aws.endpointUrl } : {}),
+    clock,
+  });
+  const clusters = new KubeClusters(eks);
+  const plans = new PlanStore({ redis, prefix });
+  const pacer = createProgressPacer();
+  const dns = new CloudflareDns({
+    apiToken: config.cloudflare.apiToken ?? '',
+    ...(config.cloudflare.baseUrl ? { baseUrl: config.cloudflare.baseUrl } : {}),
+  });
+  const resolver = new DohResolver({ url: config.dohUrl });
+  const kinds = createChangeKinds([
+    createFlagKind({ redis, prefix }),
+    createDnsKind({ dns, resolver, environments }),
+    createScaleKind({ environments, clusters, plans, chat, clock, pacer, ...opts.scale }),
+    createRotationKind({
+      environments,
+      clusters,
+      plans,
+      queue,
+      clock,
+      pauses: new PauseStore(redis, prefix),
+    }),
+  ] as Parameters<typeof createChangeKinds>[0]);
+  const deps: JobDeps = {
+    ...{
+      redis,
+      prefix,
+      plans,
+      queue,
+      chat,
+      audit,
+      clock,
+      kinds,
+      pacer,
+      environments,
+      clusters,
+      dns,
+      resolver,
+    },
+    access: accessFromInventory(environments),
+  };
+  return { deps, jobs, slackClient, producer, eks };
+}
+export type BuiltDeps = ReturnType<typeof buildDeps>;
