@@ -74,6 +74,7 @@ function textOf(obj: unknown): string {
 /** Slack mrkdwn → terminal: links and mentions shown by id/label, emphasis marks dropped, emoji kept as :name:. */
 export function mrkdwnToPlain(text: string): string {
   return text
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]+)>/g, (_m, fallback: string) => shortTime(fallback))
     .replace(/<#([A-Z0-9]+)(\|[^>]*)?>/g, '#$1')
     .replace(/<@([A-Z0-9]+)>/g, '@$1')
     .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
@@ -83,4 +84,10 @@ export function mrkdwnToPlain(text: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+}
+
+/** Slack shows dates in the reader's time zone; the terminal shows the fallback in UTC, to the minute. */
+function shortTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
