@@ -5,6 +5,7 @@ import { roleAllows, type SubcommandSpec, usageLine } from '../commands/command-
 import { type ParsedCommand, parseCommand } from '../commands/parse-command.js';
 import { renderHelp } from '../commands/render-help.js';
 import { UsageError } from '../commands/usage-error.js';
+import { UserError } from '../errors/user-error.js';
 import type { Environment, Role } from '../inventory/schema.js';
 import { submitChange } from '../plans/submit-change.js';
 import type { Blocks } from '../ports/chat.js';
@@ -163,6 +164,12 @@ async function queueRequest(
       },
     };
   } catch (err) {
+    if (!isQueueOutage(err) && err instanceof UserError)
+      return {
+        text: `:warning: ${err.userText}\nNothing was done.`,
+        audit: { action, environment: env.name, outcome: 'invalid', detail: err.message },
+        denied: 'invalid',
+      };
     if (!isQueueOutage(err)) throw err;
     deps.logger.warn({ err, jobId }, 'enqueue failed');
     return {
@@ -176,6 +183,8 @@ async function queueRequest(
 function enqueueRequest(deps: HandlerDeps, sub: SubcommandSpec, request: CommandRequest, args: unknown) {
   if (sub.toChange) {
     const planned = sub.toChange(args, request);
+    const kind = deps.kinds.get(planned.kind);
+    kind?.precheck?.(kind.change.parse(planned.change));
     return submitChange(deps, {
       kind: planned.kind,
       change: planned.change,

@@ -54,6 +54,11 @@ export interface ChangeKind<C, L> {
   warnings?(change: C, before: L): string[];
   /** Refuses a plan given the live state it would start from, by throwing a UserError (e.g. too broad). */
   validate?(change: C, before: L): void;
+  /**
+   * Checks against the inventory alone (no I/O), run by the Slack handler before anything is queued, so
+   * an unknown target or a value outside the bounds is refused in the ack itself. Throws a UserError.
+   */
+  precheck?(change: C): void;
   /** The requester asked for incident mode: applied at once without a second approval, if the inventory allows. */
   incident?(change: C): boolean;
 }

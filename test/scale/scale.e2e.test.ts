@@ -56,11 +56,16 @@ describe('/scale', () => {
   });
 
   it('refuses counts outside the inventory bounds and unknown targets, changing nothing', async () => {
-    await sandbox.slack.command('operator', '/scale provisioners 20');
-    await sandbox.slack.command('operator', '/scale provisionerz 3');
-    await sandbox.slack.command('operator', '/scale key-rotator 0');
-    await sandbox.slack.settle();
-    const said = ephemeralsFor(sandbox, 'operator').join('\n');
+    // Refused in the ack itself, from the inventory alone: nothing is queued.
+    const jobsBefore = (await sandbox.bot!.deps.queue.jobs.recent(100)).length;
+    const acks = [
+      await sandbox.slack.command('operator', '/scale provisioners 20'),
+      await sandbox.slack.command('operator', '/scale provisionerz 3'),
+      await sandbox.slack.command('operator', '/scale key-rotator 0'),
+    ];
+    const said = acks.map((a) => a.text).join('\n');
+    expect(said.match(/Nothing was done/g)).toHaveLength(3);
+    expect((await sandbox.bot!.deps.queue.jobs.recent(100)).length).toBe(jobsBefore);
     expect(said).toContain(
       '`provisioners` takes 1–15 replicas in ai.coder.com (inventory bounds); 20 is outside them.',
     );

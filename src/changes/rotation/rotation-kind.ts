@@ -34,6 +34,7 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
     action: (c) => (c.paused ? 'rotation.pause' : 'rotation.resume'),
     change: RotationChange,
     live: RotationLive,
+    precheck: (c) => checkPauseLength(envOf(c), c),
     resources: (c) => [deploymentResource(rotatorOf(envOf(c)))],
     summary: (c) =>
       c.paused
