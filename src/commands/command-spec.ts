@@ -23,7 +23,7 @@ export interface SubcommandSpec<Args = unknown> {
   /** The job that serves it (`plan.request` for mutations, which go through the plan lifecycle). */
   job: string;
   /** Mutations: the change to plan, built from the arguments alone (live state is read by the plan job). */
-  toChange?: (args: Args, request: { user: string; env: string }) => PlannedChange;
+  toChange?: (args: Args, request: { user: string; env: string; role: Role }) => PlannedChange;
 }
 
 export interface PlannedChange {

@@ -8,7 +8,6 @@ import {
   parseTtl,
   zoneOfName,
 } from '../changes/dns/validate-record-input.js';
-import { Role } from '../inventory/schema.js';
 import { flagsOf } from './arg-schemas.js';
 import type { CommandSpec, PlannedChange } from './command-spec.js';
 
@@ -131,11 +130,6 @@ export const DnsSyncArgs = z
   }));
 
 /** The requester's role rides along in the change: inventory deletes and --force need admin. */
-function roleOf(request: object): Role | undefined {
-  const parsed = Role.safeParse((request as { role?: unknown }).role);
-  return parsed.success ? parsed.data : undefined;
-}
-
 function planned(change: DnsChange): PlannedChange {
   return { kind: DNS_KIND, change };
 }
@@ -172,7 +166,6 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         job: 'plan.request',
         toChange: (args, request) => {
           const a = args as z.output<ReturnType<typeof updateArgs>>;
-          const role = roleOf(request);
           return planned({
             env: request.env,
             op: 'update',
@@ -191,7 +184,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
             ],
             ...(a.reason ? { reason: a.reason } : {}),
             ...(a.incident ? { incident: true } : {}),
-            ...(role ? { requesterRole: role } : {}),
+            requesterRole: request.role,
           });
         },
       },
@@ -207,14 +200,13 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         job: 'plan.request',
         toChange: (args, request) => {
           const a = args as z.output<ReturnType<typeof deleteArgs>>;
-          const role = roleOf(request);
           return planned({
             env: request.env,
             op: 'delete',
             items: [{ name: a.name, type: a.type, set: [] }],
             ...(a.reason ? { reason: a.reason } : {}),
             ...(a.incident ? { incident: true } : {}),
-            ...(role ? { requesterRole: role } : {}),
+            requesterRole: request.role,
           });
         },
       },

@@ -13,7 +13,7 @@ import type {
   EventState,
   PodState,
 } from '../../ports/clusters.js';
-import { parseQuantity } from './parse-quantity.js';
+import { parseQuantity } from '../../inventory/parse-quantity.js';
 
 export function toDeploymentState(cluster: string, d: V1Deployment): DeploymentState {
   return {

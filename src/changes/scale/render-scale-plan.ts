@@ -1,4 +1,4 @@
-import { parseQuantity } from '../../adapters/kubernetes/parse-quantity.js';
+import { parseQuantity } from '../../inventory/parse-quantity.js';
 import type { Blocks } from '../../ports/chat.js';
 import type { ResolvedItem } from './resolve-targets.js';
 import type { ScaleLive } from './scale-change.js';

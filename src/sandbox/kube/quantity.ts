@@ -1,25 +1,5 @@
-/** Parses Kubernetes resource quantities into base units (cores for cpu, bytes for memory/storage). */
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-};
-
-export function parseQuantity(q: string | number | undefined): number {
-  if (q === undefined) return 0;
-  if (typeof q === 'number') return q;
-  const m = /^(\d+(?:\.\d+)?)([a-zA-Z]*)$/.exec(q.trim());
-  if (!m) return 0;
-  const factor = SUFFIX[m[2] ?? ''];
-  return factor === undefined ? 0 : Number(m[1]) * factor;
-}
+// The same parser the bot uses for the inventory and live clusters, so both sides agree on units.
+export { parseQuantity } from '../../inventory/parse-quantity.js';
 
 /** Millicores as the API prints them (`1500m`, `2`). */
 export function formatCpu(cores: number): string {
