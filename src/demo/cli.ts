@@ -39,10 +39,18 @@ if (values.exec?.length) {
 console.log(
   `opsbot demo: ${sandbox.sim.env.name} simulated locally. Type help for the shell's commands, /ops help for the bot's.`,
 );
-const rl = createInterface({ input: process.stdin, output: process.stdout });
-rl.on('close', () => void shutdown(crashed ? 1 : 0));
-for (;;) {
-  const line = await rl.question(session.prompt).catch(() => 'quit');
+// Lines are taken one at a time, so piped input waits for each command's jobs before the next.
+const rl = createInterface({
+  input: process.stdin,
+  output: process.stdout,
+  terminal: Boolean(process.stdin.isTTY),
+});
+process.stdout.write(session.prompt);
+for await (const line of rl) {
+  if (!process.stdin.isTTY) console.log(line);
   if (!(await session.run(line))) break;
+  process.stdout.write(session.prompt);
 }
 rl.close();
+console.log('');
+await shutdown(crashed || session.internalErrors > 0 ? 1 : 0);
