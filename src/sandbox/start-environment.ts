@@ -35,26 +35,12 @@ export async function startEnvironment(opts: EnvironmentOptions) {
   const faults = new Faults();
   const closers: (() => Promise<void>)[] = [];
   try {
-    const ghcrStore = new RegistryStore(clock);
-    const ecrStore = new RegistryStore(clock);
-    const images = seedImages(env, ghcrStore, ecrStore);
-    const ecrTokens = new EcrTokenIssuer(clock);
-    const ghcr = await startRegistrySandbox({
-      name: 'ghcr',
-      store: ghcrStore,
+    const { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr } = await startRegistries(
+      env,
       clock,
       faults,
-      auth: { kind: 'anonymous-token' },
-    });
-    closers.push(ghcr.close);
-    const ecr = await startRegistrySandbox({
-      name: 'ecr',
-      store: ecrStore,
-      clock,
-      faults,
-      auth: { kind: 'basic', check: (user, pass) => ecrTokens.check(user, pass) },
-    });
-    closers.push(ecr.close);
+      closers,
+    );
     // Kubernetes needs the AWS token validator and AWS needs the clusters' endpoints: resolve lazily.
     let kubeRef: Awaited<ReturnType<typeof startKubeSandbox>> | undefined;
     const aws = await startAwsSandbox({
@@ -135,6 +121,36 @@ export async function startEnvironment(opts: EnvironmentOptions) {
     for (const close of closers.reverse()) await close().catch(() => {});
     throw err;
   }
+}
+
+/** GHCR and ECR, seeded with the inventory's images (byte-identical mirror, so digests agree at start). */
+async function startRegistries(
+  env: Environment,
+  clock: OffsetClock,
+  faults: Faults,
+  closers: (() => Promise<void>)[],
+) {
+  const ghcrStore = new RegistryStore(clock);
+  const ecrStore = new RegistryStore(clock);
+  const images = seedImages(env, ghcrStore, ecrStore);
+  const ecrTokens = new EcrTokenIssuer(clock);
+  const ghcr = await startRegistrySandbox({
+    name: 'ghcr',
+    store: ghcrStore,
+    clock,
+    faults,
+    auth: { kind: 'anonymous-token' },
+  });
+  closers.push(ghcr.close);
+  const ecr = await startRegistrySandbox({
+    name: 'ecr',
+    store: ecrStore,
+    clock,
+    faults,
+    auth: { kind: 'basic', check: (user, pass) => ecrTokens.check(user, pass) },
+  });
+  closers.push(ecr.close);
+  return { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr };
 }
 
 function mirrorRegion(env: Environment): string {

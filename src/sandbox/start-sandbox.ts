@@ -7,7 +7,7 @@ import { probeUrlVariable } from '../config/probe-urls.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Logger } from '../logging/create-logger.js';
 import { createControlHandler } from './control-api.js';
-import { makeSandboxSecrets } from './sandbox-secrets.js';
+import { makeSandboxSecrets, type SandboxSecrets } from './sandbox-secrets.js';
 import type { SandboxState } from './sandbox-state.js';
 import { OffsetClock } from './shared/clock.js';
 import { serve } from './shared/http.js';
@@ -45,14 +45,7 @@ export interface Sandbox {
 
 /** The whole sandbox: the simulated environment, its control API, the bot wired to it, and state.json. */
 export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
-  const inventoryDir = resolve(opts.inventoryDir ?? 'infra');
-  const environments = await loadInventory(inventoryDir);
-  const envName = opts.environment ?? 'ai.coder.com';
-  const env = environments.get(envName);
-  if (!env)
-    throw new Error(
-      `no environment "${envName}" in ${inventoryDir} (have: ${[...environments.keys()].join(', ')})`,
-    );
+  const { inventoryDir, environments, env } = await loadEnvironment(opts);
   const secrets = makeSandboxSecrets();
   const clock = new OffsetClock();
   const sim = await startEnvironment({
@@ -62,28 +55,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     ...(opts.rolloutStepMs !== undefined ? { rolloutStepMs: opts.rolloutStepMs } : {}),
   });
   const control = await serve(createControlHandler(sim));
-  const botEnv: Record<string, string> = {
-    OPSBOT_ROLE: 'all',
-    PORT: '0',
-    SLACK_MODE: opts.slackMode ?? 'http',
-    SLACK_BOT_TOKEN: secrets.botToken,
-    SLACK_SIGNING_SECRET: secrets.signingSecret,
-    SLACK_APP_TOKEN: secrets.appToken,
-    SLACK_API_URL: sim.slack.apiUrl,
-    REDIS_URL: opts.redisUrl,
-    REDIS_PREFIX: opts.redisPrefix ?? 'opsbot-sandbox',
-    CLOUDFLARE_API_TOKEN: secrets.cloudflareToken,
-    CLOUDFLARE_BASE_URL: sim.cloudflare.baseUrl,
-    DOH_URL: sim.cloudflare.dohUrl,
-    AWS_REGION: env.clusters[0]!.region,
-    AWS_ENDPOINT_URL: sim.aws.endpoint,
-    CODER_SESSION_TOKEN: secrets.coderSessionToken,
-    LITELLM_API_KEY: secrets.litellmKey,
-    INVENTORY_DIR: inventoryDir,
-    OPSBOT_ENVIRONMENT: env.name,
-    LOG_LEVEL: opts.logLevel ?? 'warn',
-    ...Object.fromEntries(Object.entries(sim.coder.urls).map(([id, url]) => [probeUrlVariable(id), url])),
-  };
+  const botEnv = sandboxBotEnv(sim, secrets, { ...opts, inventoryDir });
   let bot: Opsbot | undefined;
   try {
     if (opts.withBot !== false)
@@ -104,28 +76,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   const stateDir = opts.stateDir === undefined ? '.sandbox' : opts.stateDir;
   const kubeconfig = stateDir ? resolve(stateDir, 'kubeconfig') : '';
-  const state: SandboxState = {
-    slack: {
-      eventsUrl: bot ? `http://127.0.0.1:${bot.port()}/slack/events` : '',
-      signingSecret: secrets.signingSecret,
-      teamId: sim.directory.teamId,
-      channelId: sim.directory.channelId,
-      otherChannelId: sim.directory.otherChannelId,
-      users: Object.fromEntries(Object.entries(sim.directory.users).map(([role, u]) => [role, u.id])),
-      apiUrl: sim.slack.apiUrl,
-      responseUrlBase: sim.slack.responseUrlBase,
-      messagesUrl: sim.slack.messagesUrl,
-    },
+  const state = sandboxState(sim, secrets, {
+    eventsUrl: bot ? `http://127.0.0.1:${bot.port()}/slack/events` : '',
     kubeconfig,
-    cloudflare: {
-      baseUrl: sim.cloudflare.baseUrl,
-      apiToken: secrets.cloudflareToken,
-      zones: sim.cloudflare.zones,
-    },
-    aws: { endpoint: sim.aws.endpoint, ...secrets.aws },
-    registries: { 'ghcr.io': sim.ghcr.url, ecr: sim.ecr.url },
     controlUrl: `${control.url}/_sandbox`,
-  };
+  });
   if (stateDir) {
     await mkdir(stateDir, { recursive: true });
     await sim.kube.writeKubeconfig(kubeconfig);
@@ -147,4 +102,78 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
       await sim.close();
     },
   };
+}
+
+/** The environment variables that run a bot against this sandbox exactly as in production, endpoints overridden. */
+function sandboxBotEnv(
+  sim: SimulatedEnvironment,
+  secrets: SandboxSecrets,
+  opts: SandboxOptions & { inventoryDir: string },
+): Record<string, string> {
+  const env = sim.env;
+  return {
+    OPSBOT_ROLE: 'all',
+    PORT: '0',
+    SLACK_MODE: opts.slackMode ?? 'http',
+    SLACK_BOT_TOKEN: secrets.botToken,
+    SLACK_SIGNING_SECRET: secrets.signingSecret,
+    SLACK_APP_TOKEN: secrets.appToken,
+    SLACK_API_URL: sim.slack.apiUrl,
+    REDIS_URL: opts.redisUrl,
+    REDIS_PREFIX: opts.redisPrefix ?? 'opsbot-sandbox',
+    CLOUDFLARE_API_TOKEN: secrets.cloudflareToken,
+    CLOUDFLARE_BASE_URL: sim.cloudflare.baseUrl,
+    DOH_URL: sim.cloudflare.dohUrl,
+    AWS_REGION: env.clusters[0]!.region,
+    AWS_ENDPOINT_URL: sim.aws.endpoint,
+    CODER_SESSION_TOKEN: secrets.coderSessionToken,
+    LITELLM_API_KEY: secrets.litellmKey,
+    INVENTORY_DIR: opts.inventoryDir,
+    OPSBOT_ENVIRONMENT: env.name,
+    LOG_LEVEL: opts.logLevel ?? 'warn',
+    ...Object.fromEntries(Object.entries(sim.coder.urls).map(([id, url]) => [probeUrlVariable(id), url])),
+  };
+}
+
+/** `.sandbox/state.json` (SANDBOX.md's contract). */
+function sandboxState(
+  sim: SimulatedEnvironment,
+  secrets: SandboxSecrets,
+  where: { eventsUrl: string; kubeconfig: string; controlUrl: string },
+): SandboxState {
+  return {
+    slack: {
+      eventsUrl: where.eventsUrl,
+      signingSecret: secrets.signingSecret,
+      teamId: sim.directory.teamId,
+      channelId: sim.directory.channelId,
+      otherChannelId: sim.directory.otherChannelId,
+      users: Object.fromEntries(Object.entries(sim.directory.users).map(([role, u]) => [role, u.id])),
+      apiUrl: sim.slack.apiUrl,
+      responseUrlBase: sim.slack.responseUrlBase,
+      messagesUrl: sim.slack.messagesUrl,
+    },
+    kubeconfig: where.kubeconfig,
+    cloudflare: {
+      baseUrl: sim.cloudflare.baseUrl,
+      apiToken: secrets.cloudflareToken,
+      zones: sim.cloudflare.zones,
+    },
+    aws: { endpoint: sim.aws.endpoint, ...secrets.aws },
+    registries: { 'ghcr.io': sim.ghcr.url, ecr: sim.ecr.url },
+    controlUrl: where.controlUrl,
+  };
+}
+
+/** The inventory and the environment to simulate (ai.coder.com unless `environment` says otherwise). */
+async function loadEnvironment(opts: SandboxOptions) {
+  const inventoryDir = resolve(opts.inventoryDir ?? 'infra');
+  const environments = await loadInventory(inventoryDir);
+  const envName = opts.environment ?? 'ai.coder.com';
+  const env = environments.get(envName);
+  if (!env)
+    throw new Error(
+      `no environment "${envName}" in ${inventoryDir} (have: ${[...environments.keys()].join(', ')})`,
+    );
+  return { inventoryDir, environments, env };
 }
