@@ -1,7 +1,6 @@
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { HandlerDeps } from '../handlers/command-deps.js';
-import { createPlanActionHandler, PLAN_ACTION_IDS } from '../handlers/handle-plan-action.js';
-import { createRotationActionHandler, ROTATION_ACTION_IDS } from '../handlers/handle-rotation-action.js';
+import { createButtonHandler, PLAN_BUTTONS, ROTATION_BUTTONS } from '../handlers/handle-button.js';
 import { createSlashCommandHandler } from '../handlers/handle-slash-command.js';
 import { type RejectedRequest, type RouteHandler, SignedHttpReceiver } from './signed-http-receiver.js';
 
@@ -77,8 +76,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
   }
   const slash = createSlashCommandHandler(opts.handlers);
   for (const spec of opts.handlers.registry) app.command(spec.command, slash);
-  app.action(PLAN_ACTION_IDS, createPlanActionHandler(opts.handlers) as never);
-  app.action(ROTATION_ACTION_IDS, createRotationActionHandler(opts.handlers) as never);
+  app.action(/^plan\.(approve|cancel|undo)$/, createButtonHandler(opts.handlers, PLAN_BUTTONS) as never);
+  app.action(/^rotation\.(extend|resume)$/, createButtonHandler(opts.handlers, ROTATION_BUTTONS) as never);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     // One refresh per user a few seconds apart is plenty; the job id folds repeats together.
