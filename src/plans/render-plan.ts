@@ -98,9 +98,14 @@ export function renderResult(plan: Plan, verification: string, verified: boolean
   return {
     text: lines.join('\n'),
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+      // Slack refuses a section over 3,000 characters; a long TXT value or a big sync must not fail the post.
+      { type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n'), 2900) } },
       context(`plan \`${plan.id}\` · approved by ${who(plan.approver ?? '?')}`),
       { type: 'actions', block_id: `result-${plan.id}`, elements: [button(UNDO_ACTION, 'Undo', plan.id)] },
     ],
   };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

@@ -1,6 +1,7 @@
 import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { TransientError } from '../../errors/transient-error.js';
 import { UserError } from '../../errors/user-error.js';
 import type { Cluster } from '../../inventory/schema.js';
 import type { Clock } from '../../ports/clock.js';
@@ -100,6 +101,13 @@ export class EksClusterAccess {
     } catch (err) {
       if (err instanceof UserError) throw err;
       const name = (err as { name?: string }).name ?? 'Error';
+      const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      // Throttling, 5xx and network failures pass; only refusals and unknown clusters are the user's to fix.
+      if (
+        !/AccessDenied|NotFound|UnrecognizedClient|InvalidClientTokenId/.test(name) &&
+        (status === undefined || status === 429 || status >= 500)
+      )
+        throw new TransientError(`DescribeCluster ${cluster.eksName} failed (${name})`, { cause: err });
       throw new UserError(
         `Could not describe EKS cluster ${cluster.eksName} in ${cluster.region} (${name}: ${(err as Error).message}). opsbot's IAM role needs eks:DescribeCluster on it.`,
       );
