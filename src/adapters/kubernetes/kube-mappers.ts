@@ -6,6 +6,7 @@ import type {
   V1Pod,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import { parseQuantity } from '../../inventory/parse-quantity.js';
 import type {
   AutoscalerState,
   ClusterCapacity,
@@ -13,7 +14,6 @@ import type {
   EventState,
   PodState,
 } from '../../ports/clusters.js';
-import { parseQuantity } from '../../inventory/parse-quantity.js';
 
 export function toDeploymentState(cluster: string, d: V1Deployment): DeploymentState {
   return {
