@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import {
   ephemeralTo,
   planIn,
@@ -8,18 +7,11 @@ import {
   resultIn,
   run,
   shown,
-  startDnsSandbox,
+  useDnsSandbox,
   ZONE,
 } from './dns-test-kit.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startDnsSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.sim.cloudflare.control.reset());
+const sandbox = useDnsSandbox();
 
 describe('/dns list', () => {
   it('shows every record with drift against the inventory marked', async () => {

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { planIn, recordsAt, run, shown, startDnsSandbox, ZONE } from './dns-test-kit.js';
+import { planIn, recordsAt, run, shown, useDnsSandbox, ZONE } from './dns-test-kit.js';
 
 const LONDON = 'ai-coder-london-9b2d4f6a8c0e1357.elb.eu-west-2.amazonaws.com';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startDnsSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => {
-  sandbox.sim.cloudflare.control.reset();
-  sandbox.sim.faults.reset();
-});
+const sandbox = useDnsSandbox();
 
 /** Approves `plan` as operator2 and waits for its outcome in the thread (retries run as delayed jobs). */
 async function approveAndWait(plan: Parameters<Sandbox['slack']['press']>[1], outcome: RegExp) {

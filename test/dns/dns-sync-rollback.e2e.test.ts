@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import {
   ephemeralTo,
   planIdOf,
@@ -9,21 +8,14 @@ import {
   resultIn,
   run,
   shown,
-  startDnsSandbox,
+  useDnsSandbox,
   ZONE,
 } from './dns-test-kit.js';
 
 const OREGON = 'ai-coder-oregon-4c8e2a6b1d3f5e79.elb.us-west-2.amazonaws.com';
 const LONDON = 'ai-coder-london-9b2d4f6a8c0e1357.elb.eu-west-2.amazonaws.com';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startDnsSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.sim.cloudflare.control.reset());
+const sandbox = useDnsSandbox();
 
 describe('/dns sync', () => {
   it('says so when nothing drifted', async () => {

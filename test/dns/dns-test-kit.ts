@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 
@@ -87,4 +87,23 @@ export function auditChannelText(sandbox: Sandbox, msgs: RecordedMessage[]): str
     .filter((m) => m.channel !== sandbox.state.slack.channelId)
     .map((m) => m.text)
     .join('\n');
+}
+
+/**
+ * One sandbox per test file: started before the file, closed after it, its DNS records and injected
+ * faults put back before each test. The returned object stands for the sandbox once it has started.
+ */
+export function useDnsSandbox(): Sandbox {
+  let started: Sandbox | undefined;
+  beforeAll(async () => {
+    started = await startDnsSandbox();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  beforeEach(() => {
+    started!.sim.cloudflare.control.reset();
+    started!.sim.faults.reset();
+  });
+  return new Proxy({} as Sandbox, { get: (_t, key) => Reflect.get(started!, key) });
 }

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
+import { describe, expect, it } from 'vitest';
 import {
   auditChannelText,
   ephemeralTo,
@@ -10,18 +9,11 @@ import {
   resultIn,
   run,
   shown,
-  startDnsSandbox,
+  useDnsSandbox,
   ZONE,
 } from './dns-test-kit.js';
 
-let sandbox: Sandbox;
-beforeAll(async () => {
-  sandbox = await startDnsSandbox();
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.sim.cloudflare.control.reset());
+const sandbox = useDnsSandbox();
 
 describe('/dns update', () => {
   it('plans, refuses the requester as approver, then applies and verifies with a second operator', async () => {
