@@ -1,10 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { postSlashCommand } from '../src/sandbox/slack/send-to-bot.js';
 import { startLocalRedis } from '../src/sandbox/start-local-redis.js';
 import { startSandbox } from '../src/sandbox/start-sandbox.js';
+import { bareServer } from './bare-server.js';
 
 // Ack latency of the real bot (signature check, parse, role lookup, Redis enqueue, audit) under a burst of
 // signed slash commands, beside a bare node:http handler that only verifies the signature and answers.
@@ -42,25 +41,6 @@ async function burst(name: string, send: (i: number) => Promise<number>): Promis
   return { name, p50: at(0.5), p99: at(0.99), max: latencies.at(-1)!, perSecond: TOTAL / seconds, errors };
 }
 
-async function bareServer(secret: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      const ts = String(req.headers['x-slack-request-timestamp']);
-      const expected = `v0=${createHmac('sha256', secret).update(`v0:${ts}:${body}`).digest('hex')}`;
-      const given = String(req.headers['x-slack-signature']);
-      const ok =
-        given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ response_type: 'ephemeral', text: 'ok' }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return server;
-}
-
 const redis = process.env.REDIS_URL ? undefined : await startLocalRedis();
 const sandbox = await startSandbox({
   redisUrl: process.env.REDIS_URL ?? redis!.url,
@@ -94,7 +74,7 @@ const results = [
 ];
 
 console.log(
-  `\nack latency: ${TOTAL} signed slash commands, ${CONCURRENCY} in flight, one machine (client and server share the CPU)\n`,
+  `\nCLOSED LOOP, in-process bot: ack latency of ${TOTAL} signed slash commands, ${CONCURRENCY} in flight, one machine (client and server share the CPU)\n`,
 );
 console.log(
   'handler                                           p50 ms   p99 ms   max ms   commands/s  errors',

@@ -2,12 +2,14 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { WebClient } from '@slack/web-api';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Redis } from 'ioredis';
+import { RoleResolver } from '../access/role-resolver.js';
 import { EksClusterAccess } from '../adapters/aws/eks-cluster-access.js';
 import { CloudflareDns } from '../adapters/cloudflare/cloudflare-dns.js';
 import { DohResolver } from '../adapters/doh/doh-resolver.js';
 import { KubeClusters } from '../adapters/kubernetes/kube-clusters.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { createDnsKind } from '../changes/dns/create-dns-kind.js';
+import { createExtendKind } from '../changes/rotation/extend-kind.js';
 import { PauseStore } from '../changes/rotation/pause-store.js';
 import { createRotationKind } from '../changes/rotation/rotation-kind.js';
 import { createScaleKind } from '../changes/scale/scale-kind.js';
@@ -24,7 +26,9 @@ import type { Clock } from '../ports/clock.js';
 import { createProgressPacer } from '../queue/create-progress-reporter.js';
 import { createQueue } from '../queue/create-queue.js';
 import { createProducerConnection } from '../queue/redis-connections.js';
+import { createAuditMirrorClient } from '../slack/audit-mirror-client.js';
 import { SlackChat } from '../slack/slack-chat.js';
+import { SlackUsergroups } from '../slack/slack-usergroups.js';
 import { boltLogger } from './bolt-logger.js';
 import { createOpsbotJobs } from './create-job-registry.js';
 
@@ -50,14 +54,22 @@ export function buildDeps(opts: BuildDepsOptions) {
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     logger: boltLogger(logger),
   });
-  const chat = new SlackChat(slackClient);
+  // One scrubber for everything the bot says: Slack messages and the audit trail alike.
+  const scrub = createSecretScrubber(config.secrets());
+  const chat = new SlackChat(slackClient, { scrub });
   const auditChannel = environments.get(config.environment)?.slack.auditChannel;
+  // Its own client: the mirror paces itself on 429s instead of stalling the handlers' client.
+  const mirrorClient = createAuditMirrorClient(config.slack.botToken, {
+    ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+    logger: boltLogger(logger),
+  });
+  const mirrorChat = new SlackChat(mirrorClient, { scrub });
   const audit = new AuditLog({
     redis,
     prefix,
-    scrub: createSecretScrubber(config.secrets()),
+    scrub,
     log: logger,
-    ...(auditChannel ? { mirror: { chat, channel: auditChannel } } : {}),
+    ...(auditChannel ? { mirror: { chat: mirrorChat, channel: auditChannel } } : {}),
   });
   const jobs = createOpsbotJobs();
   const queue = createQueue({ connection: producer, prefix, registry: jobs });
@@ -87,6 +99,7 @@ export function buildDeps(opts: BuildDepsOptions) {
       clock,
       pauses: new PauseStore(redis, prefix),
     }),
+    createExtendKind({ environments, plans, queue, clock, pauses: new PauseStore(redis, prefix) }),
   ] as Parameters<typeof createChangeKinds>[0]);
   const deps: JobDeps = {
     ...{
@@ -104,6 +117,7 @@ export function buildDeps(opts: BuildDepsOptions) {
       dns,
       resolver,
     },
+    roles: new RoleResolver(new SlackUsergroups(slackClient), clock),
     access: accessFromInventory(environments),
   };
   return { deps, jobs, slackClient, producer, eks };

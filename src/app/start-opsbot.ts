@@ -84,7 +84,6 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
     bolt = await startWebRole({
       config,
       deps,
-      slackClient: built.slackClient,
       metrics,
       logger,
       accepting: () => accepting,
@@ -109,6 +108,8 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       await health?.stop();
       await settleWithin(workers?.close() ?? Promise.resolve(), 15_000);
       await settleWithin(deps.queue.close(), 3_000);
+      // Audit lines still queued for the channel get a few seconds; the entries are in Redis regardless.
+      await deps.audit.close(3_000);
       built.eks.destroy();
       for (const conn of [workerConnection, built.producer, deps.redis]) conn?.disconnect();
     },

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { ChangeKindName } from '../changes/change-kinds.js';
 import type { Role } from '../inventory/schema.js';
+import type { CommandJob } from './command-jobs.js';
 import type { Tokens } from './tokenize.js';
 
 /** One subcommand: its grammar, who may run it, and the job it becomes. */
@@ -21,16 +23,18 @@ export interface SubcommandSpec<Args = unknown> {
    */
   fallback?: boolean;
   /** The job that serves it (`plan.request` for mutations, which go through the plan lifecycle). */
-  job: string;
+  job: CommandJob;
   /** Mutations: the change to plan, built from the arguments alone (live state is read by the plan job). */
   toChange?: (args: Args, request: { user: string; env: string; role: Role }) => PlannedChange;
 }
 
 export interface PlannedChange {
-  kind: string;
+  kind: ChangeKindName;
   change: unknown;
   /** Time-boxed changes revert themselves after this long. */
   revertAfterMs?: number;
+  /** Or at this absolute time (`--until`), however long approval takes. */
+  revertUntil?: number;
 }
 
 export interface CommandSpec {

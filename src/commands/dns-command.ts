@@ -9,6 +9,7 @@ import {
   zoneOfName,
 } from '../changes/dns/validate-record-input.js';
 import { flagsOf } from './arg-schemas.js';
+import { COMMAND_JOBS } from './command-jobs.js';
 import type { CommandSpec, PlannedChange } from './command-spec.js';
 
 export interface DnsCommandOptions {
@@ -149,7 +150,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         minRole: 'viewer',
         mutates: false,
         args: DnsListArgs,
-        job: 'dns.list',
+        job: COMMAND_JOBS.dnsList,
       },
       {
         name: 'update',
@@ -163,7 +164,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         mutates: true,
         valueFlags: ['ttl', 'reason'],
         args: updateArgs(opts.zones),
-        job: 'plan.request',
+        job: COMMAND_JOBS.planRequest,
         toChange: (args, request) => {
           const a = args as z.output<ReturnType<typeof updateArgs>>;
           return planned({
@@ -197,7 +198,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         mutates: true,
         valueFlags: ['reason'],
         args: deleteArgs(opts.zones),
-        job: 'plan.request',
+        job: COMMAND_JOBS.planRequest,
         toChange: (args, request) => {
           const a = args as z.output<ReturnType<typeof deleteArgs>>;
           return planned({
@@ -218,7 +219,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         minRole: 'viewer',
         mutates: false,
         args: DnsVerifyArgs,
-        job: 'dns.verify',
+        job: COMMAND_JOBS.dnsVerify,
       },
       {
         name: 'rollback',
@@ -229,7 +230,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         mutates: true,
         valueFlags: ['reason'],
         args: DnsRollbackArgs,
-        job: 'dns.rollback',
+        job: COMMAND_JOBS.dnsRollback,
       },
       {
         name: 'sync',
@@ -240,7 +241,7 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         mutates: true,
         valueFlags: ['reason'],
         args: DnsSyncArgs,
-        job: 'dns.sync',
+        job: COMMAND_JOBS.dnsSync,
       },
     ],
   };

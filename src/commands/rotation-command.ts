@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserError } from '../errors/user-error.js';
 import { flagsOf, noArgs } from './arg-schemas.js';
 import type { CommandSpec } from './command-spec.js';
 import { parseDuration } from './parse-duration.js';
@@ -7,8 +8,9 @@ const reason = z.string().min(1).max(200, 'the reason is limited to 200 characte
 const until = z
   .string()
   .refine(
-    (t) => /^\d{1,2}:\d{2}$/.test(t) || !Number.isNaN(Date.parse(t)),
-    'give a time as HH:MM (UTC) or ISO 8601',
+    (t) =>
+      /^([01]?\d|2[0-3]):[0-5]\d$/.test(t) || (/^\d{4}-\d{2}-\d{2}T/.test(t) && !Number.isNaN(Date.parse(t))),
+    'give a time as HH:MM (UTC, 00:00–23:59) or ISO 8601 such as 2026-12-03T16:00Z',
   )
   .optional();
 
@@ -70,16 +72,35 @@ export const rotationCommand: CommandSpec = {
       toChange: (args, request) => {
         const a = args as RotationPauseArgs;
         const at = (request as { at?: number }).at ?? Date.now();
-        const forMs = a.for ? parseDuration(a.for)! : Math.max(1000, untilToMs(a.until!, at) - at);
+        if (a.for) {
+          const forMs = parseDuration(a.for)!;
+          return {
+            kind: 'rotation.pause',
+            change: {
+              environment: request.env,
+              paused: true,
+              forMs,
+              ...(a.reason ? { reason: a.reason } : {}),
+            },
+            revertAfterMs: forMs,
+          };
+        }
+        // An absolute end stays absolute: time spent waiting for approval does not move it.
+        const until = untilToMs(a.until!, at);
+        if (!(until > at + 60_000))
+          throw new UserError(
+            `--until ${a.until} is in the past (or less than a minute away); nothing was planned.`,
+          );
         return {
           kind: 'rotation.pause',
           change: {
             environment: request.env,
             paused: true,
-            forMs,
+            forMs: until - at,
+            until,
             ...(a.reason ? { reason: a.reason } : {}),
           },
-          revertAfterMs: forMs,
+          revertUntil: until,
         };
       },
     },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CHANGE_KINDS } from '../changes/change-kinds.js';
 import { countArg, flagsOf } from './arg-schemas.js';
+import { COMMAND_JOBS } from './command-jobs.js';
 import type { CommandSpec } from './command-spec.js';
 import { parseDuration } from './parse-duration.js';
 
@@ -60,11 +62,11 @@ export const scaleCommand: CommandSpec = {
       mutates: true,
       valueFlags: ['for', 'reason'],
       args: ScaleSetArgs,
-      job: 'plan.request',
+      job: COMMAND_JOBS.planRequest,
       toChange: (args, request) => {
         const a = args as ScaleSetArgs;
         return {
-          kind: 'scale.replicas',
+          kind: CHANGE_KINDS.scale,
           change: {
             environment: request.env,
             items: [{ target: a.target, replicas: a.replicas }],
@@ -83,11 +85,11 @@ export const scaleCommand: CommandSpec = {
       mutates: true,
       valueFlags: ['reason'],
       args: ScaleResetArgs,
-      job: 'plan.request',
+      job: COMMAND_JOBS.planRequest,
       toChange: (args, request) => {
         const a = args as ScaleResetArgs;
         return {
-          kind: 'scale.replicas',
+          kind: CHANGE_KINDS.scale,
           change: {
             environment: request.env,
             items: [{ target: a.target === 'all' ? '*' : a.target, replicas: 'default' }],
@@ -104,7 +106,7 @@ export const scaleCommand: CommandSpec = {
       minRole: 'viewer',
       mutates: false,
       args: ScaleRecommendArgs,
-      job: 'scale.recommend',
+      job: COMMAND_JOBS.scaleRecommend,
     },
   ],
 };

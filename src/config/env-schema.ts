@@ -39,6 +39,9 @@ export const EnvSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-2' })
     .optional(),
   AWS_ENDPOINT_URL: httpUrl('an AWS-compatible endpoint').optional(),
+  // Read here only to register them with the scrubber; the AWS SDK's provider chain still loads them.
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_SESSION_TOKEN: z.string().optional(),
   CODER_SESSION_TOKEN: z
     .string()
     .regex(/^[A-Za-z0-9]{10}-[A-Za-z0-9]{22}$/, {
@@ -52,7 +55,10 @@ export const EnvSchema = z.object({
 });
 export type Env = z.infer<typeof EnvSchema>;
 
-/** Variables whose values are credentials: never echoed, always registered for log redaction. */
+/**
+ * Variables whose values are credentials: never echoed, always registered with the scrubber that
+ * guards logs, the audit trail and every Slack message. The Redis password (in REDIS_URL) is added too.
+ */
 export const SECRET_VARIABLES = [
   'SLACK_BOT_TOKEN',
   'SLACK_SIGNING_SECRET',
@@ -60,4 +66,6 @@ export const SECRET_VARIABLES = [
   'CLOUDFLARE_API_TOKEN',
   'CODER_SESSION_TOKEN',
   'LITELLM_API_KEY',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
 ] as const satisfies readonly (keyof Env)[];

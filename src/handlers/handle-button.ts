@@ -4,9 +4,9 @@ import type { AuditEntryInput } from '../audit/audit-entry.js';
 import { roleAllows } from '../commands/command-spec.js';
 import type { Role } from '../inventory/schema.js';
 import type { HandlerDeps } from './command-deps.js';
-import { isQueueOutage, QUEUE_DOWN } from './queue-outage.js';
+import { MAYBE_QUEUED, QUEUE_DOWN, queueOutage } from './queue-outage.js';
 import { requestJobId } from './request-job-id.js';
-import { withTimeout } from './with-timeout.js';
+import { createDeadline, withTimeout } from './with-timeout.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
 
@@ -15,6 +15,8 @@ export interface Actor {
   role: Role;
   channel: string;
   environment: string;
+  /** The message whose button was pressed: the job checks it belongs to the plan. */
+  messageTs?: string;
 }
 
 /** One family of buttons: `<family>.<verb>` action ids whose value is a plan id, served by one job. */
@@ -25,7 +27,8 @@ export interface ButtonRoute {
   jobIdPrefix: string;
   /** What the verb acts on, for refusals ("approve plans", "extend a pause"). */
   object: string;
-  payload(verb: string, planId: string, actor: Actor): object;
+  /** `at`: when the button was pressed. */
+  payload(verb: string, planId: string, actor: Actor, at: number): object;
 }
 
 /**
@@ -37,6 +40,7 @@ export function createButtonHandler(deps: HandlerDeps, route: ButtonRoute) {
   return async ({ ack, body, action, respond }: ActionArgs): Promise<void> => {
     await ack();
     const started = performance.now();
+    const clickedAt = deps.clock.now();
     const verb = action.action_id.slice(route.family.length + 1);
     const channel = body.channel?.id ?? '';
     const user = body.user.id;
@@ -78,10 +82,10 @@ export function createButtonHandler(deps: HandlerDeps, route: ButtonRoute) {
         env ? 'malformed plan id' : 'wrong channel',
         ':no_entry: This button only works in the ops channel, on a message opsbot posted. Nothing was done.',
       );
-    const budget = deps.ackBudgetMs ?? 2000;
+    const deadline = createDeadline(deps.ackBudgetMs ?? 2000, started);
     let role: Role | 'none';
     try {
-      role = await withTimeout(deps.roles.roleOf(env, user), budget, 'role lookup');
+      role = await withTimeout(deps.roles.roleOf(env, user), deadline.left(), 'role lookup');
     } catch {
       return refuse(
         'failed',
@@ -100,24 +104,32 @@ export function createButtonHandler(deps: HandlerDeps, route: ButtonRoute) {
       );
     }
     const jobId = requestJobId(route.jobIdPrefix, body.trigger_id ?? `${planId}/${user}/${action.action_ts}`);
-    const actor: Actor = { user, role, channel, environment: env.name };
+    const messageTs = body.message?.ts ?? body.container?.message_ts;
+    const actor: Actor = {
+      user,
+      role,
+      channel,
+      environment: env.name,
+      ...(typeof messageTs === 'string' ? { messageTs } : {}),
+    };
     try {
       await withTimeout(
-        deps.queue.enqueue(route.job, route.payload(verb, planId, actor), { jobId }),
-        budget,
+        deps.queue.enqueue(route.job, route.payload(verb, planId, actor, clickedAt), { jobId }),
+        deadline.left(),
         'enqueue',
       );
       deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
     } catch (err) {
-      const outage = isQueueOutage(err);
+      const outage = queueOutage(err);
       const ref = requestJobId('ref', jobId);
       deps.logger[outage ? 'warn' : 'error']({ err, ref }, 'enqueue failed');
-      await refuse(
-        'failed',
-        outage ? 'queue unavailable' : `internal error, ref ${ref}`,
-        outage ? `:x: ${QUEUE_DOWN}` : `:x: internal error, ref ${ref}; nothing was done.`,
-        env.name,
-      );
+      const [detail, text] =
+        outage === 'down'
+          ? ['queue unavailable', `:x: ${QUEUE_DOWN}`]
+          : outage === 'maybe'
+            ? ['queue too slow: may have been queued', `:warning: ${MAYBE_QUEUED}`]
+            : [`internal error, ref ${ref}`, `:x: internal error, ref ${ref}.`];
+      await refuse('failed', detail, text, env.name);
     }
   };
 }
@@ -130,7 +142,7 @@ export const PLAN_BUTTONS: ButtonRoute = {
   job: 'plan.decide',
   jobIdPrefix: 'act',
   object: 'plans',
-  payload: (verb, planId, actor) => ({ planId, decision: verb, actor, meta: meta(actor) }),
+  payload: (verb, planId, actor, at) => ({ planId, decision: verb, actor, at, meta: meta(actor) }),
 };
 
 /** Extend / Resume now on a rotation pause reminder → `rotation.action`. */
@@ -139,5 +151,5 @@ export const ROTATION_BUTTONS: ButtonRoute = {
   job: 'rotation.action',
   jobIdPrefix: 'rot',
   object: 'a pause',
-  payload: (verb, planId, actor) => ({ action: verb, planId, actor, meta: meta(actor) }),
+  payload: (verb, planId, actor, at) => ({ action: verb, planId, actor, at, meta: meta(actor) }),
 };

@@ -11,9 +11,9 @@ import { submitChange } from '../plans/submit-change.js';
 import type { Blocks } from '../ports/chat.js';
 import type { HandlerDeps } from './command-deps.js';
 import type { CommandRequest } from './command-request.js';
-import { isQueueOutage, QUEUE_DOWN } from './queue-outage.js';
+import { MAYBE_QUEUED, QUEUE_DOWN, queueOutage } from './queue-outage.js';
 import { requestJobId } from './request-job-id.js';
-import { withTimeout } from './with-timeout.js';
+import { createDeadline, type Deadline, withTimeout } from './with-timeout.js';
 
 interface Decision {
   text: string;
@@ -31,7 +31,7 @@ export function createSlashCommandHandler(deps: HandlerDeps) {
     deps.metrics.commandsReceived.inc({ command: command.command });
     let decision: Decision;
     try {
-      decision = await decide(deps, command);
+      decision = await decide(deps, command, createDeadline(deps.ackBudgetMs ?? 2000, started));
     } catch (err) {
       const ref = requestJobId('ref', command.trigger_id);
       deps.logger.error({ err, ref, command: command.command }, 'slash command handler failed');
@@ -59,8 +59,11 @@ export function createSlashCommandHandler(deps: HandlerDeps) {
   };
 }
 
-async function decide(deps: HandlerDeps, command: SlashArgs['command']): Promise<Decision> {
-  const budget = deps.ackBudgetMs ?? 2000;
+async function decide(
+  deps: HandlerDeps,
+  command: SlashArgs['command'],
+  deadline: Deadline,
+): Promise<Decision> {
   const action = actionOf(command.command, command.text);
   const env = environmentForChannel(deps.environments, command.channel_id);
   if (!env) {
@@ -87,7 +90,7 @@ async function decide(deps: HandlerDeps, command: SlashArgs['command']): Promise
   }
   let role: Role | 'none';
   try {
-    role = await withTimeout(deps.roles.roleOf(env, command.user_id), budget, 'role lookup');
+    role = await withTimeout(deps.roles.roleOf(env, command.user_id), deadline.left(), 'role lookup');
   } catch (err) {
     deps.logger.warn({ err }, 'role lookup failed');
     return {
@@ -102,7 +105,7 @@ async function decide(deps: HandlerDeps, command: SlashArgs['command']): Promise
       audit: { action, environment: env.name, outcome: 'allowed', detail: 'help' },
     };
   }
-  return queueRequest(deps, command, { env, parsed, role, action, budget });
+  return queueRequest(deps, command, { env, parsed, role, action, deadline });
 }
 
 interface Authorized {
@@ -110,7 +113,7 @@ interface Authorized {
   parsed: Extract<ParsedCommand, { kind: 'run' }>;
   role: Role | 'none';
   action: string;
-  budget: number;
+  deadline: Deadline;
 }
 
 /** Second half of the pipeline: the role check against the subcommand, then the enqueue. */
@@ -119,7 +122,7 @@ async function queueRequest(
   command: SlashArgs['command'],
   a: Authorized,
 ): Promise<Decision> {
-  const { env, parsed, role, action, budget } = a;
+  const { env, parsed, role, action, deadline } = a;
   const usage = usageLine(parsed.command, parsed.sub);
   if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
     const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
@@ -148,7 +151,7 @@ async function queueRequest(
   try {
     const queued = await withTimeout(
       enqueueRequest(deps, parsed.sub, request, parsed.args),
-      budget,
+      deadline.left(),
       'enqueue',
     );
     const verb = queued.duplicate ? 'Already queued' : parsed.sub.toChange ? 'Planning' : 'Queued';
@@ -164,17 +167,24 @@ async function queueRequest(
       },
     };
   } catch (err) {
-    if (!isQueueOutage(err) && err instanceof UserError)
+    const outage = queueOutage(err);
+    if (!outage && err instanceof UserError)
       return {
         text: `:warning: ${err.userText}\nNothing was done.`,
         audit: { action, environment: env.name, outcome: 'invalid', detail: err.message },
         denied: 'invalid',
       };
-    if (!isQueueOutage(err)) throw err;
+    if (!outage) throw err;
     deps.logger.warn({ err, jobId }, 'enqueue failed');
     return {
-      text: `:x: ${QUEUE_DOWN}`,
-      audit: { action, environment: env.name, outcome: 'failed', detail: 'queue unavailable', jobId },
+      text: outage === 'maybe' ? `:warning: ${MAYBE_QUEUED}` : `:x: ${QUEUE_DOWN}`,
+      audit: {
+        action,
+        environment: env.name,
+        outcome: 'failed',
+        detail: outage === 'maybe' ? 'queue too slow: may have been queued' : 'queue unavailable',
+        jobId,
+      },
     };
   }
 }
@@ -193,6 +203,7 @@ function enqueueRequest(deps: HandlerDeps, sub: SubcommandSpec, request: Command
       channel: request.channel,
       jobId: request.id,
       ...(planned.revertAfterMs ? { revertAfterMs: planned.revertAfterMs } : {}),
+      ...(planned.revertUntil ? { revertUntil: planned.revertUntil } : {}),
     });
   }
   const meta = { requester: request.user, channel: request.channel, environment: request.env };

@@ -14,3 +14,10 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
     clearTimeout(timer);
   }
 }
+
+/** One budget for the whole ack path (role lookup, then enqueue): each step gets what is left of it. */
+export function createDeadline(ms: number, start = performance.now()) {
+  const end = start + ms;
+  return { left: () => Math.max(1, Math.round(end - performance.now())) };
+}
+export type Deadline = ReturnType<typeof createDeadline>;

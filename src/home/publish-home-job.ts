@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { callerScope } from '../access/caller-scope.js';
 import type { JobDeps } from '../jobs/job-deps.js';
 import { scheduledLines } from '../jobs/rotation/scheduled-lines.js';
 import { slackTime } from '../plans/render-plan.js';
@@ -8,18 +9,45 @@ import { JobMeta } from '../queue/job-meta.js';
 
 export const HOME_PUBLISH_JOB = 'home.publish';
 
-/** The App Home tab: per environment, pauses in effect, scheduled reverts and plans awaiting approval. */
+// Says nothing about which environments exist or what is going on in them.
+const NO_ROLE_HOME: Blocks = [
+  { type: 'header', text: { type: 'plain_text', text: 'opsbot' } },
+  {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: 'You have no opsbot role in any environment, so there is nothing to show here.',
+    },
+  },
+  {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: 'Roles come from Slack user groups: ask an opsbot admin to add you to your team’s group, then reopen this tab.',
+      },
+    ],
+  },
+];
+
+/** The App Home tab: per environment the user holds a role in, pauses in effect, scheduled reverts and plans awaiting approval. */
 export const publishHomeJob = defineJob({
   name: HOME_PUBLISH_JOB,
   payload: z.object({ user: z.string().regex(/^[UW][A-Z0-9]+$/), meta: JobMeta }),
   attempts: 2,
   async process({ user }, ctx: { deps: JobDeps }) {
     const deps = ctx.deps;
+    const scope = await callerScope(deps, user);
+    if (scope.roles.size === 0) {
+      await deps.chat.publishHome(user, NO_ROLE_HOME);
+      return { published: true, environments: 0 };
+    }
     const open = (await deps.plans.recent(50)).filter(
       (p) => p.status === 'pending' && p.expiresAt > deps.clock.now(),
     );
     const blocks: Blocks = [{ type: 'header', text: { type: 'plain_text', text: 'opsbot' } }];
     for (const env of deps.environments.values()) {
+      if (!scope.roles.has(env.name)) continue;
       const scheduled = await scheduledLines(deps, env.name);
       const plans = open
         .filter((p) => p.environment === env.name)
@@ -41,6 +69,6 @@ export const publishHomeJob = defineJob({
       );
     }
     await deps.chat.publishHome(user, blocks);
-    return { published: true };
+    return { published: true, environments: scope.roles.size };
   },
 });

@@ -119,6 +119,8 @@ export const Environment = z
       twoPerson: z.array(z.string()).default([]),
       incidentWaiver: z.boolean().default(false),
       planTtlMinutes: z.number().positive().default(15),
+      /** Plans one person may have waiting for approval at once in this environment (a flood is refused). */
+      maxPendingPlansPerUser: z.number().int().positive().default(10),
     }),
     schedules: z
       .array(z.object({ id: z.string(), job: z.string(), cron: z.string(), tz: z.string().default('UTC') }))

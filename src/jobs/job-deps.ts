@@ -1,3 +1,4 @@
+import type { RoleResolver } from '../access/role-resolver.js';
 import { UserError } from '../errors/user-error.js';
 import type { Environment } from '../inventory/schema.js';
 import type { PlanDeps } from '../plans/plan-deps.js';
@@ -11,6 +12,8 @@ export interface JobDeps extends PlanDeps {
   dns: DnsProvider;
   /** DNS-over-HTTPS lookups, to verify what the internet sees. */
   resolver: DnsResolver;
+  /** Reads are scoped to the environments where the caller holds a role, checked again in the job. */
+  roles: RoleResolver;
 }
 
 export function environmentOf(deps: Pick<JobDeps, 'environments'>, name: string): Environment {

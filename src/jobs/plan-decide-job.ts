@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Role } from '../inventory/schema.js';
 import { approvePlan } from '../plans/approve-plan.js';
 import { cancelPlan } from '../plans/cancel-plan.js';
+import { checkClick } from '../plans/check-click.js';
 import { requestUndo } from '../plans/request-undo.js';
 import { defineJob } from '../queue/define-job.js';
 import { JobMeta } from '../queue/job-meta.js';
@@ -10,7 +11,15 @@ import type { JobDeps } from './job-deps.js';
 export const PlanDecidePayload = z.object({
   planId: z.string().regex(/^[\w-]{1,80}$/),
   decision: z.enum(['approve', 'cancel', 'undo']),
-  actor: z.object({ user: z.string(), role: Role, channel: z.string(), environment: z.string() }),
+  actor: z.object({
+    user: z.string(),
+    role: Role,
+    channel: z.string(),
+    environment: z.string(),
+    messageTs: z.string().optional(),
+  }),
+  /** When the button was pressed: approval and expiry are judged then, not when a busy worker gets to it. */
+  at: z.number().optional(),
   meta: JobMeta,
 });
 
@@ -22,13 +31,21 @@ export const planDecideJob = defineJob({
   name: 'plan.decide',
   payload: PlanDecidePayload,
   attempts: 3,
-  async process({ planId, decision, actor }, ctx: { deps: JobDeps; jobId: string }) {
-    const now = ctx.deps.clock.now();
+  async process({ planId, decision, actor, at }, ctx: { deps: JobDeps; jobId: string }) {
+    const now = at ?? ctx.deps.clock.now();
+    const plan = await ctx.deps.plans.get(planId);
+    if (plan) await checkClick(ctx.deps, plan, actor, now);
     if (decision === 'approve')
       return approvePlan(ctx.deps, { planId, approver: actor.user, approverRole: actor.role, now });
     if (decision === 'cancel')
       return cancelPlan(ctx.deps, { planId, actor: actor.user, actorRole: actor.role, now });
-    return requestUndo(ctx.deps, { planId, requester: actor.user, jobId: `undo-${planId}` });
+    // The undo plan's id comes from this click, so a cancelled or expired undo never blocks the next one.
+    return requestUndo(ctx.deps, {
+      planId,
+      requester: actor.user,
+      role: actor.role,
+      jobId: `${ctx.jobId}-undo`,
+    });
   },
   async onFailed({ actor, planId }, ctx, failure) {
     await ctx.deps.chat.postEphemeral({

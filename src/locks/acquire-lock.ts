@@ -3,16 +3,6 @@ import type { Redis } from 'ioredis';
 
 // Delete / extend only if the lock still holds our token: never release a lock someone else took after ours expired.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-// Take the lock if free, or if the stored holder is us (a crashed earlier run of the same job left it behind).
-const RECLAIM = `
-local v = redis.call('GET', KEYS[1])
-if v then
-  local space = string.find(v, ' ', 1, true)
-  if not space or string.sub(v, space + 1) ~= ARGV[3] then return 0 end
-end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 export interface Lock {
@@ -27,11 +17,6 @@ export interface AcquireOptions {
   holder: string;
   /** Keep extending the TTL while held (default true); the TTL then only bounds a crashed holder. */
   renew?: boolean;
-  /**
-   * Also take the lock if it is held under this same `holder` name. For job retries: BullMQ runs a job
-   * once at a time, so a lock held in the job's own name belongs to a run that crashed.
-   */
-  reclaim?: boolean;
 }
 
 /** `SET key token NX PX ttl`; null when someone else holds it. */
@@ -42,9 +27,8 @@ export async function acquireLock(
   options: AcquireOptions,
 ): Promise<Lock | null> {
   const value = `${randomBytes(12).toString('hex')} ${options.holder}`;
-  const ok = options.reclaim
-    ? (await redis.eval(RECLAIM, 1, key, value, ttlMs, options.holder)) === 1
-    : (await redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
+  // Never taken over by name: a lock left by a crashed run lapses with its TTL (it is no longer renewed).
+  const ok = (await redis.set(key, value, 'PX', ttlMs, 'NX')) === 'OK';
   if (!ok) return null;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;

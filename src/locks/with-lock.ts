@@ -4,8 +4,6 @@ import { BusyError } from './busy-error.js';
 
 export interface WithLockOptions {
   holder: string;
-  /** See AcquireOptions.reclaim. */
-  reclaim?: boolean;
   /** Name shown in the busy message (defaults to the key). */
   resource?: string;
 }
@@ -36,7 +34,7 @@ export async function withLocks<T>(
   targets: { key: string; resource: string }[],
   ttlMs: number,
   fn: (locks: Lock[]) => Promise<T>,
-  options: { holder: string; reclaim?: boolean },
+  options: { holder: string },
 ): Promise<T> {
   const sorted = [...new Map(targets.map((t) => [t.key, t])).values()].sort((a, b) =>
     a.key.localeCompare(b.key),
@@ -44,10 +42,7 @@ export async function withLocks<T>(
   const held: Lock[] = [];
   try {
     for (const target of sorted) {
-      const lock = await acquireLock(redis, target.key, ttlMs, {
-        holder: options.holder,
-        ...(options.reclaim ? { reclaim: true } : {}),
-      });
+      const lock = await acquireLock(redis, target.key, ttlMs, { holder: options.holder });
       if (!lock) throw new BusyError(target.resource, (await lockHolder(redis, target.key)) ?? 'another job');
       held.push(lock);
     }

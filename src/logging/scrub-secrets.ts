@@ -1,3 +1,6 @@
+import { escapeMrkdwn } from '../slack-text/escape-mrkdwn.js';
+import { untrusted } from '../slack-text/untrusted.js';
+
 export const REDACTED = '[redacted]';
 
 /**
@@ -9,27 +12,29 @@ const TOKEN_PATTERNS: { pattern: RegExp; keepPrefix?: boolean }[] = [
   { pattern: /(?<![A-Za-z0-9])xox[abeprs]-[A-Za-z0-9-]{6,}/g },
   { pattern: /(?<![A-Za-z0-9])xapp-[A-Za-z0-9-]{6,}/g },
   // LiteLLM virtual and master keys (`sk-…`); the lookbehind spares words like "task-runner".
-  { pattern: /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{8,}/g },
+  { pattern: /(?<![A-Za-z0-9])sk-[A-Za-z0-9_ˍ-]{8,}/g },
   // EKS bearer tokens: a presigned STS URL, base64url-encoded.
-  { pattern: /(?<![A-Za-z0-9])k8s-aws-v1\.[A-Za-z0-9_=-]+/g },
+  { pattern: /(?<![A-Za-z0-9])k8s-aws-v1\.[A-Za-z0-9_ˍ=-]+/g },
   // AWS secret keys after their usual name (ini, env, JSON with or without escaped quotes).
   {
-    pattern: /(aws_secret_access_key\\?["']?\s*[:=]\s*\\?["']?)[A-Za-z0-9/+=]{16,}/gi,
+    pattern: /(aws[_ˍ]secret[_ˍ]access[_ˍ]key\\?["']?\s*[:=]\s*\\?["']?)[A-Za-z0-9/+=]{16,}/gi,
     keepPrefix: true,
   },
   { pattern: /(secretAccessKey\\?["']?\s*[:=]\s*\\?["']?)[A-Za-z0-9/+=]{16,}/g, keepPrefix: true },
   // HTTP bearer credentials quoted in messages ("Authorization: Bearer …").
-  { pattern: /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, keepPrefix: true },
+  { pattern: /(Bearer\s+)[A-Za-z0-9._~ˍ∼+/=-]{8,}/g, keepPrefix: true },
 ];
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The forms a secret can take in a JSON line: raw, and with JSON string escaping. */
+/**
+ * The forms a secret can take: raw, with JSON string escaping (a log line), and as Slack text renders
+ * it (`untrusted` swaps `_` for a lookalike), so a pasted token is still caught after escaping.
+ */
 function secretForms(secret: string): string[] {
-  const escaped = JSON.stringify(secret).slice(1, -1);
-  return escaped === secret ? [secret] : [escaped, secret];
+  return [...new Set([secret, JSON.stringify(secret).slice(1, -1), escapeMrkdwn(secret), untrusted(secret)])];
 }
 
 /**

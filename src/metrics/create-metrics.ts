@@ -23,6 +23,12 @@ export function createMetrics(queueDepth?: () => Promise<Record<string, number>>
     labelNames: ['reason'],
     registers: [registry],
   });
+  const requestsRefused = new Counter({
+    name: 'opsbot_requests_refused_total',
+    help: 'Requests to the Slack endpoint refused before any handler (bad signature, oversized, malformed …), by reason',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const ackLatency = new Histogram({
     name: 'opsbot_ack_latency_seconds',
     help: 'Time from receiving a request to acknowledging it',
@@ -49,5 +55,5 @@ export function createMetrics(queueDepth?: () => Promise<Record<string, number>>
       }
     },
   });
-  return { registry, commandsReceived, commandsAcked, commandsDenied, ackLatency, jobs };
+  return { registry, commandsReceived, commandsAcked, commandsDenied, requestsRefused, ackLatency, jobs };
 }

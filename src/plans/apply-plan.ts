@@ -1,46 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { TransientError } from '../errors/transient-error.js';
 import { ConflictError, UserError } from '../errors/user-error.js';
+import { BusyError } from '../locks/busy-error.js';
 import { withLocks } from '../locks/with-lock.js';
 import { announceApplied } from './announce-applied.js';
 import type { AnyChangeKind, VerifyResult } from './change-kind.js';
-import { changeKindOf } from './change-kind.js';
+import { changeKindOf, progressOf } from './change-kind.js';
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { refreshPlanMessage } from './post-plan-message.js';
+import { SupersededError } from './superseded-error.js';
+
+/** One run of the apply job: its fencing token and the signal aborted when BullMQ takes the job away. */
+export interface ApplyRun {
+  token: string;
+  signal: AbortSignal;
+}
 
 /**
- * The apply step: lock the resources, re-read live state, refuse if it moved away from the plan's
- * "before", apply, verify, then announce. Safe to run again after a crash or a transient failure:
- * a plan already in `applying` whose live state equals the planned "after" is not applied twice.
+ * The apply step: fence the run, lock the resources, re-read live state, refuse if it moved away from the
+ * plan's "before", apply, verify, then announce. Safe to run again after a crash or a transient failure:
+ * a resumed run finishes targets still at "before" and leaves those at "after" alone, and a run that was
+ * replaced (stalled worker) can no longer move the plan.
  */
-export async function applyPlan(deps: PlanDeps, planId: string): Promise<Plan> {
-  const start = await deps.plans.transition(planId, ['approved', 'applying'], 'applying', deps.clock.now());
+export async function applyPlan(deps: PlanDeps, planId: string, run?: Partial<ApplyRun>): Promise<Plan> {
+  const token = run?.token ?? randomBytes(8).toString('hex');
+  const outer = run?.signal ?? new AbortController().signal;
+  const start = await deps.plans.transition(planId, ['approved', 'applying'], 'applying', deps.clock.now(), {
+    runToken: token,
+  });
   if (!start.ok) {
     // Crashed after recording the result but before announcing it.
     if (start.status === 'applied') return announceApplied(deps, planId);
     throw new UserError(`Plan ${planId} is ${start.status}; nothing was applied.`);
   }
-  const plan = (await deps.plans.get(planId))!;
+  let plan = (await deps.plans.get(planId))!;
+  plan = await fixRevertAt(deps, plan);
   await refreshPlanMessage(deps, planId);
   const kind = changeKindOf(deps.kinds, plan.kind);
   const resumed = start.from === 'applying';
+  if (!resumed && plan.revertUntil && plan.revertUntil <= deps.clock.now())
+    throw new UserError(
+      `Not applied: this change was to end at ${new Date(plan.revertUntil).toISOString()}, which has passed.`,
+      { hint: 'Run the command again with a later end.' },
+    );
+  const holder = `plan ${plan.id}`;
   const locks = kind
     .resources(plan.change)
     .map((resource) => ({ key: `${deps.prefix}:lock:${resource}`, resource }));
-  const verdict = await withLocks(
-    deps.redis,
-    locks,
-    deps.lockTtlMs ?? 30_000,
-    (held) => applyLocked(kind, plan, resumed, AbortSignal.any(held.map((l) => l.signal))),
-    // A lock in this plan's name outlived a crashed run of this same job (BullMQ runs one at a time).
-    { holder: `plan ${plan.id}`, reclaim: resumed },
-  );
+  const ttl = deps.lockTtlMs ?? 30_000;
+  let verdict: VerifyResult;
+  try {
+    verdict = await withLocks(
+      deps.redis,
+      locks,
+      ttl,
+      async (held) => {
+        const signal = AbortSignal.any([outer, ...held.map((l) => l.signal)]);
+        // Checked with the locks held: a run replaced while it waited must not touch anything.
+        await assertOwner(deps, planId, token);
+        return applyLocked(kind, plan, resumed, signal);
+      },
+      { holder },
+    );
+  } catch (err) {
+    // A crashed earlier run of this same plan still holds the lock until its TTL lapses: wait, never steal it.
+    if (err instanceof BusyError && err.holder === holder)
+      throw new TransientError(`the previous run of plan ${plan.id} still holds ${err.resource}`, {
+        retryAfterMs: ttl,
+        cause: err,
+      });
+    throw err;
+  }
   const now = deps.clock.now();
-  await deps.plans.transition(planId, ['applying'], 'applied', now, {
-    result: verdict.detail,
-    verified: String(verdict.ok),
-    ...(plan.revertAfterMs ? { revertAt: now + plan.revertAfterMs } : {}),
-  });
+  const done = await deps.plans.transition(
+    planId,
+    ['applying'],
+    'applied',
+    now,
+    {
+      result: verdict.detail,
+      verified: String(verdict.ok),
+      // `--for` counts from when the change is in effect (after its rollout), not from when it started.
+      ...(plan.revertAfterMs && !plan.revertAt ? { revertAt: now + plan.revertAfterMs } : {}),
+    },
+    token,
+  );
+  if (!done.ok && done.fenced) throw new SupersededError(planId);
   return announceApplied(deps, planId);
+}
+
+/** An absolute end (`--until`) is the revert time as given; record it before anything is applied. */
+async function fixRevertAt(deps: PlanDeps, plan: Plan): Promise<Plan> {
+  if (plan.revertAt || !plan.revertUntil) return plan;
+  await deps.plans.update(plan.id, { revertAt: plan.revertUntil });
+  return { ...plan, revertAt: plan.revertUntil };
+}
+
+async function assertOwner(deps: PlanDeps, planId: string, token: string): Promise<void> {
+  const current = await deps.plans.get(planId);
+  if (current?.runToken !== token) throw new SupersededError(planId);
 }
 
 async function applyLocked(
@@ -52,15 +111,24 @@ async function applyLocked(
   const change = kind.change.parse(plan.change);
   const before = kind.live.parse(plan.before);
   const after = kind.afterOf(change, before);
-  const live = kind.live.parse(await kind.readLive(change));
-  if (kind.equals(live, before)) await kind.apply(change, { planId: plan.id, signal });
-  else if (!(resumed && kind.equals(live, after)))
+  const live = kind.live.parse(await kind.readLive(change, { phase: 'apply', signal }));
+  const progress = progressOf(kind, live, before, after);
+  // A first run must find the plan's before state; a resumed one may find its own earlier work done.
+  if (progress === 'conflict' || (!resumed && progress !== 'before'))
     throw new ConflictError(
       'Not applied: the live value changed after this plan was made, so it no longer shows what would change',
       kind.describe(live),
     );
+  signal.throwIfAborted();
+  await kind.apply(change, {
+    planId: plan.id,
+    signal,
+    live,
+    after,
+    ...(plan.revertAt ? { revertAt: plan.revertAt } : {}),
+  });
   if (kind.verify) return kind.verify(change, after, { planId: plan.id, signal });
-  const now = kind.live.parse(await kind.readLive(change));
+  const now = kind.live.parse(await kind.readLive(change, { phase: 'apply', signal }));
   return kind.equals(now, after)
     ? { ok: true, detail: `live state is ${kind.describe(now)}` }
     : { ok: false, detail: `expected ${kind.describe(after)}, found ${kind.describe(now)}` };

@@ -8,6 +8,23 @@ export interface VerifyResult {
   detail: string;
 }
 
+export type Progress = 'before' | 'after' | 'partial' | 'conflict';
+
+export interface ReadContext {
+  phase: 'plan' | 'apply';
+  signal?: AbortSignal;
+}
+
+export interface ApplyContext<L> {
+  planId: string;
+  signal: AbortSignal;
+  /** What the apply step just read; `after` is the state the plan leads to. */
+  live: L;
+  after: L;
+  /** For a time-boxed plan: when its revert is due (fixed by the first run of the apply). */
+  revertAt?: number;
+}
+
 /** What a kind's `render` sees of a plan. */
 export interface PlanView<C, L> {
   id: string;
@@ -36,16 +53,34 @@ export interface ChangeKind<C, L> {
   resources(change: C): string[];
   /** One line, e.g. "set flag `banner` to `maintenance at 5pm`". */
   summary(change: C): string;
-  readLive(change: C): Promise<L>;
+  /**
+   * Reads the live state. While planning (`phase: 'plan'`) a failing read becomes a UserError naming the
+   * service (nothing has changed yet); while applying it must stay transient so the job retries.
+   */
+  readLive(change: C, context?: ReadContext): Promise<L>;
   /** The live state expected once `change` is applied on top of `before`. */
   afterOf(change: C, before: L): L;
   equals(a: L, b: L): boolean;
-  /** Must be safe to run again after a crash: apply only ever runs when live equals the plan's before. */
-  apply(change: C, context: { planId: string; signal: AbortSignal }): Promise<void>;
+  /**
+   * Where `live` stands between the plan's `before` and `after`, target by target (default: whole-state
+   * equality). `partial` means every target is at its before or its after value: a resumed apply finishes it.
+   */
+  progress?(live: L, before: L, after: L): Progress;
+  /**
+   * Brings live state to `after`. Runs when live is at `before`, or (resumed after a crash) `partial` or
+   * already `after`: it must skip what is done and never do anything twice. Bookkeeping that belongs to the
+   * change (pause records, reminders) is done here too, idempotently, so a crash cannot separate them.
+   */
+  apply(change: C, context: ApplyContext<L>): Promise<void>;
   /** Defaults to re-reading live state and comparing with `afterOf`. `context` names the plan being applied. */
   verify?(change: C, after: L, context?: { planId: string; signal: AbortSignal }): Promise<VerifyResult>;
-  /** The change that restores `before` (the Undo plan). */
-  invert(change: C, before: L): C;
+  /**
+   * The scheduled revert of a plan of this kind was refused (someone changed the value since): tidy the
+   * bookkeeping that assumed the revert (pause records …) and return a line saying what was done.
+   */
+  revertRefused?(change: C, planId: string): Promise<string | undefined>;
+  /** The change that restores `before` (the Undo plan). `context.role` is the role of whoever asks for the undo. */
+  invert(change: C, before: L, context?: { role?: Role }): C;
   /** The live state in a few words, for conflict messages and diffs. */
   describe(live: L): string;
   /** Diff blocks for the plan message; defaults to a before → after section. */
@@ -65,6 +100,20 @@ export interface ChangeKind<C, L> {
 
 // Method syntax keeps parameters bivariant, so any concrete kind fits the registry's erased type.
 export type AnyChangeKind = ChangeKind<unknown, unknown>;
+
+/** Per-target positions → the whole: any third value is a conflict; a mix of before and after is partial. */
+export function combineProgress(states: ('before' | 'after' | 'conflict')[]): Progress {
+  if (states.includes('conflict')) return 'conflict';
+  if (states.every((s) => s === 'after')) return 'after';
+  return states.every((s) => s === 'before') ? 'before' : 'partial';
+}
+
+/** Whole-state comparison for kinds without targets of their own. */
+export function progressOf<C, L>(kind: ChangeKind<C, L>, live: L, before: L, after: L): Progress {
+  if (kind.progress) return kind.progress(live, before, after);
+  if (kind.equals(live, before)) return 'before';
+  return kind.equals(live, after) ? 'after' : 'conflict';
+}
 
 export function defineChangeKind<C, L>(kind: ChangeKind<C, L>): ChangeKind<C, L> {
   return kind;

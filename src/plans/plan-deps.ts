@@ -9,7 +9,8 @@ import type { JobQueue } from '../queue/create-queue.js';
 import type { ChangeKindRegistry } from './change-kind.js';
 import type { PlanStore } from './plan-store.js';
 
-export type PlanAccess = Pick<Environment['access'], 'twoPerson' | 'incidentWaiver' | 'planTtlMinutes'>;
+export type PlanAccess = Pick<Environment['access'], 'twoPerson' | 'incidentWaiver' | 'planTtlMinutes'> &
+  Partial<Pick<Environment['access'], 'maxPendingPlansPerUser'>>;
 
 /** What the plan lifecycle needs; the composition root's deps object must include these. */
 export interface PlanDeps {

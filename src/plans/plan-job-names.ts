@@ -15,6 +15,7 @@ export const PlanRequestPayload = z.object({
   change: z.unknown(),
   environment: z.string(),
   revertAfterMs: z.number().int().positive().optional(),
+  revertUntil: z.number().int().positive().optional(),
   revertOf: planId.optional(),
   expectBefore: z.unknown().optional(),
   meta: JobMeta.extend({ channel: z.string() }),
@@ -24,7 +25,8 @@ export type PlanRequestPayload = z.infer<typeof PlanRequestPayload>;
 export const PlanApplyPayload = z.object({ planId, meta: JobMeta });
 export type PlanApplyPayload = z.infer<typeof PlanApplyPayload>;
 
-export const PlanRevertPayload = z.object({ planId, meta: JobMeta });
+/** `revertAt`: the end this job was scheduled for; the plan's current `revertAt` must still be it. */
+export const PlanRevertPayload = z.object({ planId, revertAt: z.number().optional(), meta: JobMeta });
 export type PlanRevertPayload = z.infer<typeof PlanRevertPayload>;
 
 export const PlanExpirePayload = z.object({ planId, meta: JobMeta });
@@ -32,4 +34,5 @@ export type PlanExpirePayload = z.infer<typeof PlanExpirePayload>;
 
 export const applyJobId = (id: string) => `apply-${id}`;
 export const expireJobId = (id: string) => `expire-${id}`;
-export const revertJobId = (id: string) => `revert-${id}`;
+/** One per scheduled end, so moving the end never collides with a finished or running earlier job. */
+export const revertJobId = (id: string, revertAt: number) => `revert-${id}-${revertAt}`;

@@ -2,7 +2,7 @@ import { UserError } from '../errors/user-error.js';
 import { defineJob, type JobContext } from '../queue/define-job.js';
 import { applyPlan } from './apply-plan.js';
 import { changeKindOf } from './change-kind.js';
-import { SYSTEM_ACTOR } from './plan.js';
+import { type Plan, SYSTEM_ACTOR } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { planIdFor } from './plan-id.js';
 import {
@@ -18,6 +18,7 @@ import {
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
 import { reportApplyFailure } from './report-plan-failure.js';
 import { requestPlan } from './request-plan.js';
+import { SupersededError } from './superseded-error.js';
 
 type Ctx = JobContext<PlanDeps>;
 
@@ -35,12 +36,20 @@ export const planRequestJob = defineJob({
       channel: p.meta.channel,
       ...(p.meta.threadTs ? { threadTs: p.meta.threadTs } : {}),
       ...(p.revertAfterMs ? { revertAfterMs: p.revertAfterMs } : {}),
+      ...(p.revertUntil ? { revertUntil: p.revertUntil } : {}),
       ...(p.revertOf ? { revertOf: p.revertOf } : {}),
       ...(p.expectBefore !== undefined ? { expectBefore: p.expectBefore } : {}),
     });
     return { planId: plan.id };
   },
   async onFailed(p, ctx, failure) {
+    // A refused Undo must not block the next one (by someone who may do it) behind its claim.
+    if (p.revertOf) {
+      const original = await ctx.deps.plans.get(p.revertOf);
+      const claim = original?.undoPlan;
+      if (claim?.startsWith(`${planIdFor(ctx.jobId)}@`))
+        await ctx.deps.plans.compareAndSet(p.revertOf, 'undoPlan', claim, '');
+    }
     await ctx.deps.chat.postEphemeral({
       channel: p.meta.channel,
       user: p.meta.requester,
@@ -54,23 +63,34 @@ export const planRequestJob = defineJob({
 export const planApplyJob = defineJob({
   name: PLAN_APPLY_JOB,
   payload: PlanApplyPayload,
+  // Applies follow rollouts for minutes: they must not hold the workers that serve clicks and reads.
+  lane: 'long',
   async process(p, ctx: Ctx) {
-    const plan = await applyPlan(ctx.deps, p.planId);
+    const plan = await applyPlan(ctx.deps, p.planId, {
+      ...(ctx.token ? { token: ctx.token } : {}),
+      signal: ctx.signal,
+    });
     return { planId: plan.id, verified: plan.verified ?? false };
   },
   async onFailed(p, ctx, failure) {
-    await reportApplyFailure(ctx.deps, p.planId, failure);
+    // A replaced run stays quiet: the run that replaced it reports the outcome.
+    if (failure.error instanceof SupersededError) return;
+    await reportApplyFailure(ctx.deps, p.planId, failure, ctx.token);
   },
 });
 
-/** Delayed job of a time-boxed plan (`revert-<planId>`): makes and applies the inverse, pre-approved. */
+/**
+ * Delayed job of a time-boxed plan (`revert-<planId>-<revertAt>`): makes and applies the inverse,
+ * pre-approved. Moving the end (Extend, Resume now) schedules a new one; a job for an older end is moot.
+ */
 export const planRevertJob = defineJob({
   name: PLAN_REVERT_JOB,
   payload: PlanRevertPayload,
   async process(p, ctx: Ctx) {
     const plan = await ctx.deps.plans.get(p.planId);
-    if (plan?.status !== 'applied' || plan.revertedBy) {
-      ctx.log.info({ planId: p.planId, status: plan?.status }, 'nothing to revert');
+    const stale = p.revertAt !== undefined && plan?.revertAt !== p.revertAt;
+    if (plan?.status !== 'applied' || plan.revertedBy || stale) {
+      ctx.log.info({ planId: p.planId, status: plan?.status, stale }, 'nothing to revert');
       return { skipped: true };
     }
     const kind = changeKindOf(ctx.deps.kinds, plan.kind);
@@ -99,9 +119,18 @@ export const planRevertJob = defineJob({
     const plan = await ctx.deps.plans.get(p.planId);
     if (!plan) return;
     const thread = planThread(plan);
+    const kind = changeKindOf(ctx.deps.kinds, plan.kind);
+    // A refused revert must not leave bookkeeping behind that promises it (e.g. "paused until 18:00").
+    const tidied =
+      failure.error instanceof UserError
+        ? await kind.revertRefused?.(kind.change.parse(plan.change), plan.id).catch((err: unknown) => {
+            ctx.log.warn({ err }, 'could not tidy after a refused revert');
+            return undefined;
+          })
+        : undefined;
     await ctx.deps.chat.post({
       channel: plan.channel,
-      text: `:warning: The scheduled revert of plan \`${plan.id}\` did not run: ${failure.userMessage}`,
+      text: `:warning: The scheduled revert of plan \`${plan.id}\` did not run: ${failure.userMessage}${tidied ? `\n${tidied}` : ''}`,
       ...(thread ? { threadTs: thread } : {}),
     });
     await ctx.deps.audit.append({
@@ -122,14 +151,28 @@ export const planRevertJob = defineJob({
 export const planExpireJob = defineJob({
   name: PLAN_EXPIRE_JOB,
   payload: PlanExpirePayload,
+  // Housekeeping: behind clicks and commands, however many plans expire at once.
+  priority: 10,
+  attempts: 5,
   async process(p, ctx: Ctx) {
     const plan = await ctx.deps.plans.get(p.planId);
     if (!plan) return { expired: false };
     // At exactly expiresAt, so this explicit move is what happens (not the store's implicit one).
     const moved = await ctx.deps.plans.transition(plan.id, ['pending'], 'expired', plan.expiresAt);
-    if (!moved.ok) return { expired: false };
-    await refreshPlanMessage(ctx.deps, plan.id);
-    await ctx.deps.audit.append({
+    // Expired already: by this job's earlier run (whose message edit was put off), or by a late click.
+    if (!moved.ok && moved.status !== 'expired') return { expired: false };
+    await auditExpiry(ctx, plan);
+    // Never sit on a worker waiting for the channel's edit slot: come back when it is free.
+    const wait = ctx.deps.pacer.nextAt(plan.channel) - ctx.deps.clock.now();
+    if (wait > 0) return ctx.retryLater(wait + Math.floor(Math.random() * 250));
+    await refreshPlanMessage(ctx.deps, plan.id, { strict: true });
+    return { expired: true };
+  },
+});
+
+async function auditExpiry(ctx: Ctx, plan: Plan): Promise<void> {
+  await ctx.deps.audit.append(
+    {
       at: ctx.deps.clock.now(),
       actor: SYSTEM_ACTOR,
       action: plan.action,
@@ -138,10 +181,11 @@ export const planExpireJob = defineJob({
       outcome: 'expired',
       detail: `not decided in time: ${plan.summary}`,
       planId: plan.id,
-    });
-    return { expired: true };
-  },
-});
+    },
+    // Audited once however often this job runs (it is re-run after a crash or a put-off message edit).
+    { once: `expired-${plan.id}` },
+  );
+}
 
 /** Register these with the rest of the jobs. */
 export const planJobs = [planRequestJob, planApplyJob, planRevertJob, planExpireJob];

@@ -10,9 +10,11 @@ import {
 
 // Status changes are one Lua call: a double click or two workers can never both move a plan out of a state.
 // A pending plan past its expiresAt becomes `expired` on the first transition attempt after that.
+// ARGV[4], when set, is a fencing token: only the apply run that wrote `runToken` last may move the plan.
 const TRANSITION = `
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then return {'missing', ''} end
+if ARGV[4] ~= '' and redis.call('HGET', KEYS[1], 'runToken') ~= ARGV[4] then return {'fenced', status} end
 if status == 'pending' and tonumber(ARGV[1]) > tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) then
   redis.call('HSET', KEYS[1], 'status', 'expired', 'updatedAt', ARGV[1])
   status = 'expired'
@@ -20,11 +22,19 @@ end
 for from in string.gmatch(ARGV[3], '[^,]+') do
   if from == status then
     redis.call('HSET', KEYS[1], 'status', ARGV[2], 'updatedAt', ARGV[1])
-    for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+    for i = 5, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
     return {'ok', status}
   end
 end
 return {'refused', status}
+`;
+// Sets a field only while it still holds the expected value ('' = unset): claims such as "undo pending".
+const COMPARE_AND_SET = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
 `;
 // KEYS: plan hash, index zset. ARGV: keepMs, createdAt, id, then field/value pairs.
 const CREATE = `
@@ -41,7 +51,9 @@ for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
-export type TransitionResult = { ok: true; from: PlanStatus } | { ok: false; status: PlanStatus | 'missing' };
+export type TransitionResult =
+  | { ok: true; from: PlanStatus }
+  | { ok: false; status: PlanStatus | 'missing'; fenced?: boolean };
 
 export interface PlanStoreOptions {
   redis: Redis;
@@ -104,6 +116,31 @@ export class PlanStore {
     return created === 1;
   }
 
+  private pendingKey(environment: string, user: string): string {
+    return `${this.prefix}:plans:pending:${environment}:${user}`;
+  }
+
+  /**
+   * Plans `user` has waiting for approval in `environment`, counted from a per-user index (ids scored by
+   * expiry) so a flood of plans is refused in O(cap) reads, never a scan.
+   */
+  async pendingOf(environment: string, user: string, now: number): Promise<string[]> {
+    const key = this.pendingKey(environment, user);
+    await this.redis.zremrangebyscore(key, '-inf', String(now));
+    const ids = await this.redis.zrange(key, '0', '-1');
+    const statuses = await Promise.all(ids.map((id) => this.redis.hget(this.key(id), 'status')));
+    const done = ids.filter((_, i) => statuses[i] !== 'pending');
+    if (done.length) await this.redis.zrem(key, ...done);
+    return ids.filter((_, i) => statuses[i] === 'pending');
+  }
+
+  /** Adds a pending plan to its requester's index (see pendingOf). */
+  async indexPending(environment: string, user: string, id: string, expiresAt: number): Promise<void> {
+    const key = this.pendingKey(environment, user);
+    await this.redis.zadd(key, expiresAt, id);
+    await this.redis.pexpireat(key, expiresAt);
+  }
+
   /** The newest plans first (for the App Home: open plans, scheduled reverts). */
   async recent(limit = 20): Promise<Plan[]> {
     const ids = await this.redis.zrevrange(this.indexKey(), 0, limit - 1);
@@ -121,13 +158,17 @@ export class PlanStore {
     return { ...doc, ...PlanState.parse(state) };
   }
 
-  /** Moves the plan from one of `from` to `to`, setting `fields` with it; refuses from any other status. */
+  /**
+   * Moves the plan from one of `from` to `to`, setting `fields` with it; refuses from any other status.
+   * With `fence`, refuses unless the plan's `runToken` is that token (a replaced apply run cannot write).
+   */
   async transition(
     id: string,
     from: PlanStatus[],
     to: PlanStatus,
     now: number,
     fields: Partial<Record<PlanStateField, string | number>> = {},
+    fence?: string,
   ): Promise<TransitionResult> {
     const args = Object.entries(fields).flatMap(([k, v]) => [k, String(v)]);
     const [outcome, status] = (await this.redis.eval(
@@ -137,10 +178,23 @@ export class PlanStore {
       String(now),
       to,
       from.join(','),
+      fence ?? '',
       ...args,
     )) as [string, string];
     if (outcome === 'ok') return { ok: true, from: status as PlanStatus };
+    if (outcome === 'fenced') return { ok: false, status: status as PlanStatus, fenced: true };
     return { ok: false, status: outcome === 'missing' ? 'missing' : (status as PlanStatus) };
+  }
+
+  /** Sets `field` to `value` only if it currently holds `expected` (undefined: unset); false otherwise. */
+  async compareAndSet(
+    id: string,
+    field: PlanStateField,
+    expected: string | undefined,
+    value: string,
+  ): Promise<boolean> {
+    const done = await this.redis.eval(COMPARE_AND_SET, 1, this.key(id), field, expected ?? '', value);
+    return done === 1;
   }
 
   /** Applies a due expiry (pending past expiresAt → expired) and returns the status then. */

@@ -30,6 +30,8 @@ export const PlanDoc = z.object({
   expiresAt: z.number(),
   warnings: z.array(z.string()).default([]),
   revertAfterMs: z.number().int().positive().optional(),
+  /** A time-boxed change with an absolute end (`--until`): the revert is due then, however late it is approved. */
+  revertUntil: z.number().int().positive().optional(),
   /** This plan undoes (or is the scheduled revert of) that plan. */
   revertOf: z.string().optional(),
   /** Set for plans approved when made (scheduled reverts): why no button was needed. */
@@ -59,6 +61,10 @@ export const PlanState = z.object({
   revertAt: z.coerce.number().optional(),
   /** The applied plan that undid this one. */
   revertedBy: z.string().optional(),
+  /** `<plan id>@<ms>`: the latest Undo requested for this one (a new Undo is refused while it is open). */
+  undoPlan: z.string().optional(),
+  /** Fencing token of the apply run that owns the plan now; an older, replaced run can no longer move it. */
+  runToken: z.string().optional(),
 });
 export type PlanState = z.infer<typeof PlanState>;
 

@@ -25,14 +25,22 @@ export async function postPlanMessage(deps: PlanDeps, plan: Plan): Promise<Plan>
  * Re-renders the plan message for its current status (buttons go away once decided). Paced through the
  * shared pacer, so "applying…" then "applied" a moment later stay within Slack's edit rate. Best effort.
  */
-export async function refreshPlanMessage(deps: PlanDeps, planId: string): Promise<void> {
+export async function refreshPlanMessage(
+  deps: PlanDeps,
+  planId: string,
+  /** `strict`: a failed edit throws (so a job can retry it) instead of leaving stale buttons silently. */
+  options: { strict?: boolean } = {},
+): Promise<void> {
   const plan = await deps.plans.get(planId);
   if (!plan?.messageTs) return;
   const { text, blocks } = render(deps, plan);
   const target = { channel: plan.channel, ts: plan.messageTs };
-  await createProgressReporter(deps.chat, target, { pacer: deps.pacer, clock: deps.clock })
-    .finish(text, blocks)
-    .catch(() => {});
+  const edit = createProgressReporter(deps.chat, target, { pacer: deps.pacer, clock: deps.clock }).finish(
+    text,
+    blocks,
+  );
+  if (options.strict) await edit;
+  else await edit.catch(() => {});
 }
 
 /** Where results about a plan go: the thread under the plan message. */

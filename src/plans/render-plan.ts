@@ -1,4 +1,5 @@
 import type { Blocks } from '../ports/chat.js';
+import { oneLine } from '../slack-text/escape-mrkdwn.js';
 import type { AnyChangeKind } from './change-kind.js';
 import { type Plan, SYSTEM_ACTOR } from './plan.js';
 
@@ -67,14 +68,16 @@ function diffBlocks(plan: Plan, kind: AnyChangeKind): Blocks {
 /** The plan message: what changes, who asked, warnings, and Approve / Cancel while it is pending. */
 export function renderPlanMessage(plan: Plan, kind: AnyChangeKind, twoPerson: boolean): RenderedMessage {
   const title = plan.revertOf ? `Revert plan \`${plan.revertOf}\`` : 'Plan';
+  // Kinds escape the data inside summaries and warnings; one line each keeps them from posing as a status line.
+  const summary = oneLine(plan.summary);
   const blocks: Blocks = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${title}* \`${plan.id}\` · ${plan.summary}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*${title}* \`${plan.id}\` · ${summary}` } },
     ...diffBlocks(plan, kind),
   ];
   if (plan.warnings.length)
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: plan.warnings.map((w) => `:warning: ${w}`).join('\n') },
+      text: { type: 'mrkdwn', text: plan.warnings.map((w) => `:warning: ${oneLine(w)}`).join('\n') },
     });
   blocks.push(context(statusLine(plan, twoPerson)));
   if (plan.status === 'pending')
@@ -86,7 +89,7 @@ export function renderPlanMessage(plan: Plan, kind: AnyChangeKind, twoPerson: bo
         button(CANCEL_ACTION, 'Cancel', plan.id, 'danger'),
       ],
     });
-  return { text: `${title} ${plan.id}: ${plan.summary} (${plan.status})`, blocks };
+  return { text: `${title} ${plan.id}: ${summary} (${plan.status})`, blocks };
 }
 
 /** Posted in the plan's thread once applied: what happened, the verification, and Undo. */

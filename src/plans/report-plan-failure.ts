@@ -5,30 +5,48 @@ import type { PlanDeps } from './plan-deps.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
 
 /** A plan that will not be applied: mark it failed, say why in its thread, audit it. */
-export async function reportApplyFailure(deps: PlanDeps, planId: string, failure: JobFailure): Promise<void> {
+export async function reportApplyFailure(
+  deps: PlanDeps,
+  planId: string,
+  failure: JobFailure,
+  /** The failing run's fencing token: a run that was replaced must not fail the plan. */
+  fence?: string,
+): Promise<void> {
   const plan = await deps.plans.get(planId);
   if (!plan) return;
   const now = deps.clock.now();
-  await deps.plans.transition(planId, ['approved', 'applying'], 'failed', now, {
-    error: failure.userMessage,
-  });
+  const moved = await deps.plans.transition(
+    planId,
+    ['approved', 'applying'],
+    'failed',
+    now,
+    { error: failure.userMessage },
+    fence,
+  );
+  // Applied, owned by a newer run, or failed and already told: say nothing (twice). A report that crashed
+  // between the status change and recording its message is finished here.
+  if (!moved.ok && (moved.fenced || moved.status !== 'failed' || plan.resultTs)) return;
   await refreshPlanMessage(deps, planId);
   const thread = planThread(plan);
-  await deps.chat.post({
+  const posted = await deps.chat.post({
     channel: plan.channel,
     text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}`,
     ...(thread ? { threadTs: thread } : {}),
   });
   const refused = failure.error instanceof ConflictError || failure.error instanceof BusyError;
-  await deps.audit.append({
-    at: now,
-    actor: plan.approver ?? plan.requester,
-    action: plan.action,
-    channel: plan.channel,
-    environment: plan.environment,
-    outcome: refused ? 'refused' : 'failed',
-    detail: `${plan.summary}: ${failure.userMessage}`,
-    planId: plan.id,
-    jobId: `apply-${plan.id}`,
-  });
+  await deps.audit.append(
+    {
+      at: now,
+      actor: plan.approver ?? plan.requester,
+      action: plan.action,
+      channel: plan.channel,
+      environment: plan.environment,
+      outcome: refused ? 'refused' : 'failed',
+      detail: `${plan.summary}: ${failure.userMessage}`,
+      planId: plan.id,
+      jobId: `apply-${plan.id}`,
+    },
+    { once: `failed-${plan.id}` },
+  );
+  await deps.plans.update(planId, { resultTs: posted.ts });
 }

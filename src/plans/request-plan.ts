@@ -16,6 +16,8 @@ export interface PlanRequest {
   threadTs?: string;
   /** Time-boxed change: the inverse is applied automatically this long after it is applied. */
   revertAfterMs?: number;
+  /** Or at this absolute time. */
+  revertUntil?: number;
   revertOf?: string;
   /** For undo/revert: the state the original plan left; a difference means someone changed it since. */
   expectBefore?: unknown;
@@ -52,7 +54,9 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
         hint: 'Run the command again without --incident and ask a second person to approve.',
       },
     );
-  const live = kind.live.parse(await kind.readLive(change));
+  if (!request.preApproved && !incident)
+    await checkPendingCap(deps, request, access.maxPendingPlansPerUser ?? 10);
+  const live = kind.live.parse(await kind.readLive(change, { phase: 'plan' }));
   kind.validate?.(change, live);
   const warnings = kind.warnings?.(change, live) ?? [];
   if (request.expectBefore !== undefined && !kind.equals(live, kind.live.parse(request.expectBefore))) {
@@ -81,6 +85,7 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     warnings,
     ...(request.threadTs ? { threadTs: request.threadTs } : {}),
     ...(request.revertAfterMs ? { revertAfterMs: request.revertAfterMs } : {}),
+    ...(request.revertUntil ? { revertUntil: request.revertUntil } : {}),
     ...(request.revertOf ? { revertOf: request.revertOf } : {}),
     ...(request.preApproved ? { automatic: request.preApproved.reason } : {}),
     ...(incident ? { automatic: incidentNote(request.requester) } : {}),
@@ -94,6 +99,8 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     ? `incident mode: ${doc.action} applied by its requester without a second approval`
     : undefined;
   const created = await deps.plans.create(doc, initial);
+  if (initial.status === 'pending')
+    await deps.plans.indexPending(doc.environment, doc.requester, doc.id, doc.expiresAt);
   if (created && waiver) await deps.plans.update(doc.id, { waiver });
   // So the buttons go away and the audit says so when nobody decides in time.
   if (initial.status === 'pending')
@@ -125,6 +132,18 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
       waiver,
     });
   return (await deps.plans.get(doc.id))!;
+}
+
+/** A flood of plans (a script, a stuck key) is refused before it reads anything or posts anything. */
+async function checkPendingCap(deps: PlanDeps, request: PlanRequest, cap: number): Promise<void> {
+  const pending = await deps.plans.pendingOf(request.environment, request.requester, deps.clock.now());
+  if (pending.filter((id) => id !== request.planId).length >= cap)
+    throw new UserError(
+      `You already have ${pending.length} plans waiting for approval in ${request.environment} (the limit is ${cap}); nothing was planned.`,
+      {
+        hint: 'Cancel the ones you no longer need (`/ops status` lists them), or wait for them to be decided.',
+      },
+    );
 }
 
 function incidentNote(requester: string): string {

@@ -11,6 +11,7 @@ export interface SubmitChangeInput {
   channel: string;
   threadTs?: string;
   revertAfterMs?: number;
+  revertUntil?: number;
   /** From the Slack request identity (see jobIdFor), so a retried delivery plans once. */
   jobId: string;
 }
@@ -32,6 +33,7 @@ export async function submitChange(
       change,
       environment: input.environment,
       ...(input.revertAfterMs ? { revertAfterMs: input.revertAfterMs } : {}),
+      ...(input.revertUntil ? { revertUntil: input.revertUntil } : {}),
       meta: {
         requester: input.requester,
         channel: input.channel,

@@ -2,16 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { JobDefinition, JobRegistry } from './define-job.js';
+import { type JobDefinition, type JobRegistry, LANES } from './define-job.js';
 import { sanitizeJobId } from './job-id.js';
 import { createJobIntrospection, type JobIntrospection } from './job-introspection.js';
 import { LazyQueue } from './lazy-queue.js';
 import {
+  DEDUP_TTL_MS,
   DEFAULT_ATTEMPTS,
   DEFAULT_BACKOFF_MS,
   DEFAULT_QUEUE_NAME,
   ENQUEUE_TOKEN,
   jobOptions,
+  laneQueueName,
 } from './queue-defaults.js';
 
 export interface EnqueueOptions {
@@ -53,12 +55,15 @@ export interface CreateQueueOptions<D> {
 
 export function createQueue<D>(options: CreateQueueOptions<D>): JobQueue {
   const { connection, prefix, registry } = options;
-  const lazy = new LazyQueue(
-    options.queueName ?? DEFAULT_QUEUE_NAME,
-    connection,
-    prefix,
-    options.readyTimeoutMs ?? 2_000,
+  const base = options.queueName ?? DEFAULT_QUEUE_NAME;
+  // One BullMQ queue per lane; everything else (ids, dedup, introspection) spans both.
+  const lanes = new Map(
+    LANES.map((lane) => [
+      lane,
+      new LazyQueue(laneQueueName(base, lane), connection, prefix, options.readyTimeoutMs ?? 2_000),
+    ]),
   );
+  const all = [...lanes.values()];
 
   async function enqueue(
     job: string | JobDefinition<z.ZodType, never>,
@@ -80,17 +85,28 @@ export function createQueue<D>(options: CreateQueueOptions<D>): JobQueue {
         options.retryBaseMs ?? def.backoffMs ?? DEFAULT_BACKOFF_MS,
       ),
       jobId,
+      // Remembered for Slack's whole retry window however fast finished jobs are trimmed from history.
+      deduplication: { id: jobId, ttl: DEDUP_TTL_MS },
       ...(opts.delayMs ? { delay: opts.delayMs } : {}),
+      ...(def.priority ? { priority: def.priority } : {}),
     };
-    return lazy.run((queue) => addOnce(queue, connection, jobName, parsed.data as object, jobOpts, jobId));
+    const lane = lanes.get(def.lane ?? 'interactive')!;
+    return lane.run((queue) => addOnce(queue, connection, jobName, parsed.data as object, jobOpts, jobId));
   }
 
   return {
-    name: lazy.name,
+    name: base,
     enqueue: enqueue as JobQueue['enqueue'],
-    remove: (jobId) => lazy.run(async (queue) => (await queue.remove(sanitizeJobId(jobId))) === 1),
-    jobs: createJobIntrospection((fn) => lazy.run(fn)),
-    close: () => lazy.close(),
+    async remove(jobId) {
+      const removed = await Promise.all(
+        all.map((lane) => lane.run(async (queue) => (await queue.remove(sanitizeJobId(jobId))) === 1)),
+      );
+      return removed.includes(true);
+    },
+    jobs: createJobIntrospection(all.map((lane) => (fn) => lane.run(fn))),
+    close: async () => {
+      await Promise.all(all.map((lane) => lane.close()));
+    },
   };
 }
 

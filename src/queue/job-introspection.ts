@@ -41,19 +41,39 @@ export interface JobIntrospection {
 const LIVE: JobType[] = ['active', 'waiting', 'prioritized', 'delayed'];
 const FINISHED: JobType[] = ['completed', 'failed'];
 
-/** `withQueue` runs a read against the BullMQ queue (see createQueue: built lazily, errors mapped). */
-export function createJobIntrospection(
-  withQueue: <T>(fn: (queue: Queue) => Promise<T>) => Promise<T>,
-): JobIntrospection {
+type WithQueue = <T>(fn: (queue: Queue) => Promise<T>) => Promise<T>;
+
+/**
+ * Each `withQueue` runs a read against one lane's BullMQ queue (see createQueue: built lazily, errors
+ * mapped); answers merge the lanes.
+ */
+export function createJobIntrospection(lanes: WithQueue[]): JobIntrospection {
+  const fromAll = async (types: JobType[], limit: number) =>
+    (await Promise.all(lanes.map((withQueue) => withQueue((queue) => byState(queue, types, limit)))))
+      .flat()
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, limit);
   return {
     async recent(limit = 20) {
-      const live = await withQueue((queue) => byState(queue, LIVE, limit));
+      const live = await fromAll(LIVE, limit);
       const rest = limit - live.length;
-      const finished = rest > 0 ? await withQueue((queue) => byState(queue, FINISHED, rest)) : [];
+      const finished = rest > 0 ? await fromAll(FINISHED, rest) : [];
       return [...live, ...finished].slice(0, limit);
     },
-    get: (jobId) => withQueue((queue) => getOne(queue, jobId)),
-    counts: () => withQueue((queue) => queue.getJobCounts()),
+    async get(jobId) {
+      for (const withQueue of lanes) {
+        const found = await withQueue((queue) => getOne(queue, jobId));
+        if (found) return found;
+      }
+      return undefined;
+    },
+    async counts() {
+      const all = await Promise.all(lanes.map((withQueue) => withQueue((queue) => queue.getJobCounts())));
+      const sum: Record<string, number> = {};
+      for (const counts of all)
+        for (const [state, n] of Object.entries(counts)) sum[state] = (sum[state] ?? 0) + n;
+      return sum;
+    },
   };
 }
 

@@ -32,6 +32,8 @@ export class LazyQueue {
     try {
       return await fn(queue);
     } catch (err) {
+      // A bug (bad options, a script error) is not an outage: it surfaces as itself, an internal error.
+      if (!isConnectionError(err)) throw err;
       if (this.queue === queue) this.queue = undefined;
       await queue.close().catch(() => {}); // the shared connection stays open
       throw new QueueUnavailableError(err);
@@ -42,6 +44,18 @@ export class LazyQueue {
     await this.queue?.close();
     this.queue = undefined;
   }
+}
+
+/** ioredis' ways of saying "Redis is not there" (closed, refused, offline queue off, retries exhausted). */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'MaxRetriesPerRequestError') return true;
+  const code = (err as { code?: string }).code;
+  if (code && /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNABORTED)$/.test(code))
+    return true;
+  return /Connection is closed|enableOfflineQueue|Stream isn't writeable|connect E|LOADING|READONLY|ended/i.test(
+    err.message,
+  );
 }
 
 async function waitForReady(connection: Redis, timeoutMs: number): Promise<void> {

@@ -3,6 +3,11 @@ import type { JobsOptions } from 'bullmq';
 /** One BullMQ queue carries every opsbot job; the job name picks the definition. */
 export const DEFAULT_QUEUE_NAME = 'ops';
 
+/** The BullMQ queue of a lane: long work gets its own, beside the default one. */
+export function laneQueueName(base: string, lane: 'interactive' | 'long'): string {
+  return lane === 'interactive' ? base : `${base}-long`;
+}
+
 /** Name of our custom backoff strategy (see error-policy.ts). */
 export const BACKOFF_TYPE = 'ops';
 
@@ -10,11 +15,17 @@ export const BACKOFF_TYPE = 'ops';
 export const ENQUEUE_TOKEN = '_enqueueToken';
 
 export const DEFAULT_ATTEMPTS = 3;
+
+/**
+ * How long an enqueued job id is remembered after it was added, independent of job retention: Slack
+ * retries a request at once, after ~1 min and after ~5 min, so a retry finds its first delivery's job.
+ */
+export const DEDUP_TTL_MS = 10 * 60_000;
 export const DEFAULT_BACKOFF_MS = 1_000;
 
 /**
- * Completed jobs stay an hour (at most 1000) so a duplicate jobId from a Slack retry (≤ ~6 min later)
- * is still recognised; failed ones a day, for `/ops job <id>`.
+ * Completed jobs stay an hour (at most 1000) for `/ops jobs`; failed ones a day, for `/ops job <id>`.
+ * Duplicate detection does not depend on this (see DEDUP_TTL_MS).
  */
 export function jobOptions(attempts: number, backoffMs: number): JobsOptions {
   return {

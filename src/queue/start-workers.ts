@@ -1,10 +1,16 @@
-import { type Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { AnyJobDefinition, JobContext, JobFailure, JobRegistry } from './define-job.js';
+import {
+  type AnyJobDefinition,
+  type JobContext,
+  type JobFailure,
+  type JobRegistry,
+  LANES,
+} from './define-job.js';
 import { backoffStrategy, decideFailure } from './error-policy.js';
 import { JobMeta } from './job-meta.js';
 import type { Logger } from './logger.js';
-import { DEFAULT_QUEUE_NAME, ENQUEUE_TOKEN } from './queue-defaults.js';
+import { DEFAULT_QUEUE_NAME, ENQUEUE_TOKEN, laneQueueName } from './queue-defaults.js';
 
 export interface JobInfo {
   jobId: string;
@@ -18,7 +24,10 @@ export interface StartWorkersOptions<D> {
   prefix: string;
   registry: JobRegistry<D>;
   deps: D;
+  /** Jobs at once on the interactive lane (default 4). */
   concurrency?: number;
+  /** Jobs at once on the long lane (rollouts, copies, diagnostics; default 4). */
+  longConcurrency?: number;
   logger: Logger;
   queueName?: string;
   /** BullMQ's job lock and stalled check (defaults 30 s each); tests shorten them. */
@@ -39,16 +48,39 @@ export interface Workers {
 }
 
 export function startWorkers<D>(options: StartWorkersOptions<D>): Workers {
-  const { logger } = options;
   // Errors our processor threw were already reported; anything else failing a job came from BullMQ itself.
   const reported = new WeakSet<Error>();
+  const workers = LANES.map((lane) =>
+    startLane(
+      laneQueueName(options.queueName ?? DEFAULT_QUEUE_NAME, lane),
+      lane === 'long' ? (options.longConcurrency ?? 4) : (options.concurrency ?? 4),
+      options,
+      reported,
+    ),
+  );
+  return {
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
+
+/** The workers of one lane: their own queue and concurrency, so long work never blocks interactive work. */
+function startLane<D>(
+  queueName: string,
+  concurrency: number,
+  options: StartWorkersOptions<D>,
+  reported: WeakSet<Error>,
+): Worker {
+  const { logger } = options;
   const worker = new Worker(
-    options.queueName ?? DEFAULT_QUEUE_NAME,
-    (job) => runJob(job, options, reported),
+    queueName,
+    // Three parameters, so BullMQ creates an AbortSignal per run (it checks the processor's arity).
+    (job, token, signal) => runJob(job, { token, signal }, options, reported),
     {
       connection: options.connection,
       prefix: options.prefix,
-      concurrency: options.concurrency ?? 4,
+      concurrency,
       ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
       ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
       ...(options.maxStalledCount !== undefined ? { maxStalledCount: options.maxStalledCount } : {}),
@@ -56,21 +88,30 @@ export function startWorkers<D>(options: StartWorkersOptions<D>): Workers {
     },
   );
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  // A run whose lock could not be renewed may already be running elsewhere: stop it at its next await.
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) {
+      logger.warn({ jobId }, 'lost the job lock; aborting this run');
+      worker.cancelJob(jobId, 'lost the job lock');
+    }
+  });
   worker.on('stalled', (jobId) =>
     logger.warn({ jobId }, 'job stalled: its worker died or hung; recovering it'),
   );
   worker.on('failed', (job, err) => {
     if (job && !reported.has(err)) void reportForeignFailure(job, err, options);
   });
-  return {
-    async close() {
-      await worker.close();
-    },
-  };
+  return worker;
+}
+
+interface RunHandle {
+  token: string | undefined;
+  signal: AbortSignal | undefined;
 }
 
 async function runJob<D>(
   job: Job,
+  run: RunHandle,
   options: StartWorkersOptions<D>,
   reported: WeakSet<Error>,
 ): Promise<unknown> {
@@ -84,12 +125,14 @@ async function runJob<D>(
     log.error({ issues: parsed?.error?.issues }, def ? 'stored payload is invalid' : 'no definition for job');
     throw new UnrecoverableError(`internal error, ref ${jobId}`);
   }
-  const ctx = makeContext(job, def, options, log);
+  const ctx = makeContext(job, def, options, log, run);
   try {
     const result = await def.process(parsed.data, ctx);
     options.onOutcome?.(job.name, 'completed');
     return result;
   } catch (err) {
+    // retryLater: already moved back to delayed; not a failure.
+    if (err instanceof DelayedError) throw err;
     const decision = decideFailure(err, jobId, ctx.attempt, ctx.maxAttempts);
     options.onOutcome?.(
       job.name,
@@ -113,7 +156,13 @@ async function reportForeignFailure<D>(job: Job, err: Error, options: StartWorke
   const parsed = def?.payload.safeParse(data);
   if (!def || !parsed?.success) return;
   const failure = { userMessage: `internal error, ref ${jobId}`, error: err };
-  await notifyFailure(def, parsed.data, makeContext(job, def, options, log), failure, options);
+  await notifyFailure(
+    def,
+    parsed.data,
+    makeContext(job, def, options, log, { token: undefined, signal: undefined }),
+    failure,
+    options,
+  );
 }
 
 function makeContext<D>(
@@ -121,9 +170,12 @@ function makeContext<D>(
   def: AnyJobDefinition<D>,
   options: StartWorkersOptions<D>,
   log: Logger,
+  run: RunHandle,
 ): JobContext<D> {
   const info = jobInfo(job);
   return {
+    token: run.token,
+    signal: run.signal ?? new AbortController().signal,
     jobId: info.jobId,
     name: job.name,
     // attemptsMade counts finished failed runs; a stalled-and-restarted run does not add one.
@@ -131,6 +183,10 @@ function makeContext<D>(
     maxAttempts: job.opts.attempts ?? def.attempts ?? 1,
     log,
     deps: options.deps,
+    async retryLater(ms) {
+      await job.moveToDelayed(Date.now() + Math.max(1, ms), run.token);
+      throw new DelayedError();
+    },
     async progress(text) {
       await job.updateProgress(text);
       if (options.onProgress)

@@ -43,6 +43,13 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     run: (sim, b: { cluster: string; namespace: string; name: string; on: boolean }) =>
       sim.kube.control.failImagePull(b.cluster, b.namespace, b.name, b.on),
   },
+  'pods/readiness': {
+    summary:
+      "make a deployment's pods fail their readiness probe, which prints `output`: {cluster, namespace, name, output?} (no output: passing again)",
+    body: z.object({ ...deployment, output: z.string().optional() }),
+    run: (sim, b: { cluster: string; namespace: string; name: string; output?: string }) =>
+      sim.kube.control.failReadiness(b.cluster, b.namespace, b.name, b.output),
+  },
   'pods/evict': {
     summary: 'evict one pod: {cluster, namespace, pod}',
     body: z.object({ cluster: z.string(), namespace: z.string(), pod: z.string() }),
@@ -105,18 +112,23 @@ export const CONTROL_ROUTES: Record<string, Route> = {
   },
   faults: {
     summary:
-      'fail the next N calls of an API: {api, status, count, retryAfter?} (api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
+      'fail the next N calls of an API: {api, status, count, retryAfter? (seconds or an HTTP date), methods?} (methods: only calls with these HTTP methods, e.g. ["PATCH"]; api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
     body: z.object({
       api: z.string(),
       status: z.number().int().min(400).max(599),
       count: z.number().int().min(1),
-      retryAfter: z.number().optional(),
+      retryAfter: z.union([z.number(), z.string()]).optional(),
+      methods: z.array(z.string().toUpperCase()).optional(),
     }),
-    run: (sim, b: { api: string; status: number; count: number; retryAfter?: number }) =>
+    run: (
+      sim,
+      b: { api: string; status: number; count: number; retryAfter?: number | string; methods?: string[] },
+    ) =>
       sim.faults.fail(b.api, {
         status: b.status,
         count: b.count,
         ...(b.retryAfter !== undefined ? { retryAfter: b.retryAfter } : {}),
+        ...(b.methods ? { methods: b.methods } : {}),
       }),
   },
   latency: {

@@ -5,9 +5,12 @@ export const SANDBOX_OTHER_CHANNEL = 'C0SANDBOXRANDOM';
 /**
  * The sandbox's Slack workspace: one user per role (two operators, for the two-person rule), an
  * outsider, the environment's ops and audit channels plus one channel opsbot must refuse, and the
- * inventory's user groups filled with those users.
+ * inventory's user groups filled with those users. `others` are environments the bot also serves
+ * without the sandbox simulating them: their channels exist, and their user groups only hold these
+ * users where they are the simulated environment's groups (so a test inventory can give a user a
+ * role in one environment only).
  */
-export function sandboxSlackDirectory(env: Environment) {
+export function sandboxSlackDirectory(env: Environment, others: Environment[] = []) {
   const users = {
     admin: { id: 'U0SBADMIN01', name: 'ada', realName: 'Ada Admin', isAdmin: true },
     operator: { id: 'U0SBOPER01', name: 'oscar', realName: 'Oscar Operator' },
@@ -22,11 +25,23 @@ export function sandboxSlackDirectory(env: Environment) {
   add(env.access.roles.admin.usergroups, [users.admin.id]);
   add(env.access.roles.operator.usergroups, [users.operator.id, users.operator2.id]);
   add(env.access.roles.viewer.usergroups, [users.viewer.id]);
+  for (const other of others) for (const rule of Object.values(other.access.roles)) add(rule.usergroups, []);
   const channels = [
     ...env.slack.opsChannels.map((id, i) => ({ id, name: i === 0 ? 'ops' : `ops-${i + 1}` })),
     ...(env.slack.auditChannel ? [{ id: env.slack.auditChannel, name: 'ops-audit' }] : []),
     { id: SANDBOX_OTHER_CHANNEL, name: 'random' },
   ];
+  for (const other of others) {
+    const slug = other.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    const named = [
+      ...other.slack.opsChannels.map((id, i) => ({
+        id,
+        name: i === 0 ? `ops-${slug}` : `ops-${slug}-${i + 1}`,
+      })),
+      ...(other.slack.auditChannel ? [{ id: other.slack.auditChannel, name: `ops-audit-${slug}` }] : []),
+    ];
+    channels.push(...named.filter((n) => !channels.some((c) => c.id === n.id)));
+  }
   return {
     teamId: 'T0SANDBOX',
     users,

@@ -17,6 +17,8 @@ export const SANDBOX_ACCOUNT_ID = '411738201876';
 
 export interface EnvironmentOptions {
   env: Environment;
+  /** Served by the bot but not simulated: only their Slack channels and user groups exist. */
+  others?: Environment[];
   secrets: SandboxSecrets;
   clock?: OffsetClock;
   rolloutStepMs?: number;
@@ -87,7 +89,7 @@ export async function startEnvironment(opts: EnvironmentOptions) {
       facts: () => worldFacts(env, kube.control, images),
     });
     closers.push(coder.close);
-    const directory = sandboxSlackDirectory(env);
+    const directory = sandboxSlackDirectory(env, opts.others);
     const slack = await startSlackSandbox({
       clock,
       faults,

@@ -50,6 +50,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   const clock = new OffsetClock();
   const sim = await startEnvironment({
     env,
+    others: [...environments.values()].filter((e) => e !== env),
     secrets,
     clock,
     ...(opts.rolloutStepMs !== undefined ? { rolloutStepMs: opts.rolloutStepMs } : {}),
@@ -88,7 +89,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   }
   const busy = async () => {
     const c = await bot?.deps.queue.jobs.counts();
-    return c ? (c.active ?? 0) + (c.waiting ?? 0) + (c.prioritized ?? 0) : 0;
+    // Audit lines still on their way to the audit channel count as work in flight too.
+    const mirroring = bot?.deps.audit.mirrorBacklog() ?? 0;
+    return (c ? (c.active ?? 0) + (c.waiting ?? 0) + (c.prioritized ?? 0) : 0) + mirroring;
   };
   return {
     sim,

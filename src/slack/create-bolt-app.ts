@@ -1,8 +1,22 @@
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { HandlerDeps } from '../handlers/command-deps.js';
-import { createButtonHandler, PLAN_BUTTONS, ROTATION_BUTTONS } from '../handlers/handle-button.js';
+import {
+  type ButtonRoute,
+  createButtonHandler,
+  PLAN_BUTTONS,
+  ROTATION_BUTTONS,
+} from '../handlers/handle-button.js';
 import { createSlashCommandHandler } from '../handlers/handle-slash-command.js';
-import { type RejectedRequest, type RouteHandler, SignedHttpReceiver } from './signed-http-receiver.js';
+import { createSecretScrubber } from '../logging/scrub-secrets.js';
+import type { Scrub } from './clean-outgoing.js';
+import { withCleanReplies } from './clean-replies.js';
+import {
+  type KnownRoutes,
+  type ReceiverLimits,
+  type RejectedRequest,
+  type RouteHandler,
+  SignedHttpReceiver,
+} from './signed-http-receiver.js';
 
 export interface BoltAppOptions {
   mode: 'http' | 'socket';
@@ -17,6 +31,10 @@ export interface BoltAppOptions {
   logger: Logger;
   onRejected?: (rejection: RejectedRequest) => void;
   accepting?: () => boolean;
+  /** Masks the bot's credentials in acks and response_url replies. */
+  scrub?: Scrub;
+  /** Body cap, timeouts and connection cap of the HTTP endpoint (production defaults otherwise). */
+  limits?: Partial<ReceiverLimits>;
 }
 
 export interface RunningBolt {
@@ -32,6 +50,18 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
     ...(opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {}),
     retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 2000 },
   };
+  // Declared once: registered below and told to the receiver, which answers anything else at once.
+  const commands = new Set(opts.handlers.registry.map((spec) => spec.command));
+  const buttons: [RegExp, ButtonRoute][] = [
+    [/^plan\.(approve|cancel|undo)$/, PLAN_BUTTONS],
+    [/^rotation\.(extend|resume)$/, ROTATION_BUTTONS],
+  ];
+  const events = new Set(['app_home_opened']);
+  const known: KnownRoutes = {
+    command: (name) => commands.has(name),
+    action: (id) => buttons.some(([pattern]) => pattern.test(id)),
+    event: (type) => events.has(type),
+  };
   let receiver: SignedHttpReceiver | undefined;
   let app: App;
   if (opts.mode === 'http') {
@@ -41,6 +71,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
       logger: opts.logger,
       routes: opts.routes,
       host: opts.host ?? '0.0.0.0',
+      known,
+      ...(opts.limits ? { limits: opts.limits } : {}),
       ...(opts.onRejected ? { onRejected: opts.onRejected } : {}),
       ...(opts.accepting ? { accepting: opts.accepting } : {}),
     });
@@ -74,10 +106,11 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
       logLevel: LogLevel.WARN,
     });
   }
-  const slash = createSlashCommandHandler(opts.handlers);
+  const scrub = opts.scrub ?? createSecretScrubber([]);
+  const slash = withCleanReplies(createSlashCommandHandler(opts.handlers), scrub);
   for (const spec of opts.handlers.registry) app.command(spec.command, slash);
-  app.action(/^plan\.(approve|cancel|undo)$/, createButtonHandler(opts.handlers, PLAN_BUTTONS) as never);
-  app.action(/^rotation\.(extend|resume)$/, createButtonHandler(opts.handlers, ROTATION_BUTTONS) as never);
+  for (const [pattern, route] of buttons)
+    app.action(pattern, withCleanReplies(createButtonHandler(opts.handlers, route), scrub) as never);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     // One refresh per user a few seconds apart is plenty; the job id folds repeats together.

@@ -1,14 +1,29 @@
 import type { WebClient } from '@slack/web-api';
+import { createSecretScrubber } from '../logging/scrub-secrets.js';
 import type { Blocks, Chat, ChatMessage, PostedMessage } from '../ports/chat.js';
+import { cleanOutgoing, type Scrub } from './clean-outgoing.js';
 
-/** The Chat port over Slack's Web API. */
+export interface SlackChatOptions {
+  fetchFn?: typeof fetch;
+  /** Masks the bot's credentials; without one, only token-shaped strings are masked. */
+  scrub?: Scrub;
+}
+
+/** The Chat port over Slack's Web API; every message leaves through `cleanOutgoing`. */
 export class SlackChat implements Chat {
+  private readonly fetchFn: typeof fetch;
+  private readonly scrub: Scrub;
+
   constructor(
     private readonly client: WebClient,
-    private readonly fetchFn: typeof fetch = fetch,
-  ) {}
+    opts: SlackChatOptions = {},
+  ) {
+    this.fetchFn = opts.fetchFn ?? fetch;
+    this.scrub = opts.scrub ?? createSecretScrubber([]);
+  }
 
-  async post(message: ChatMessage): Promise<PostedMessage> {
+  async post(original: ChatMessage): Promise<PostedMessage> {
+    const message = cleanOutgoing(original, this.scrub);
     const res = await this.client.chat.postMessage({
       channel: message.channel,
       text: message.text,
@@ -19,7 +34,8 @@ export class SlackChat implements Chat {
     return { channel: res.channel ?? message.channel, ts: res.ts ?? '' };
   }
 
-  async update(target: PostedMessage, message: { text: string; blocks?: Blocks }): Promise<void> {
+  async update(target: PostedMessage, original: { text: string; blocks?: Blocks }): Promise<void> {
+    const message = cleanOutgoing(original, this.scrub);
     await this.client.chat.update({
       channel: target.channel,
       ts: target.ts,
@@ -28,7 +44,8 @@ export class SlackChat implements Chat {
     });
   }
 
-  async postEphemeral(message: ChatMessage & { user: string }): Promise<void> {
+  async postEphemeral(original: ChatMessage & { user: string }): Promise<void> {
+    const message = cleanOutgoing(original, this.scrub);
     await this.client.chat.postEphemeral({
       channel: message.channel,
       user: message.user,
@@ -40,7 +57,7 @@ export class SlackChat implements Chat {
 
   async respond(
     responseUrl: string,
-    message: {
+    original: {
       text: string;
       blocks?: Blocks;
       ephemeral?: boolean;
@@ -48,6 +65,7 @@ export class SlackChat implements Chat {
       threadTs?: string;
     },
   ): Promise<void> {
+    const message = cleanOutgoing(original, this.scrub);
     const res = await this.fetchFn(responseUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -63,7 +81,8 @@ export class SlackChat implements Chat {
     if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
   }
 
-  async publishHome(userId: string, blocks: Blocks): Promise<void> {
+  async publishHome(userId: string, original: Blocks): Promise<void> {
+    const { blocks } = cleanOutgoing({ blocks: original }, this.scrub);
     await this.client.views.publish({ user_id: userId, view: { type: 'home', blocks: blocks as never } });
   }
 }

@@ -32,14 +32,24 @@ describe('AuditLog', () => {
     expect(latest[0]!.id).toMatch(/^\d+-\d+$/);
   });
 
-  it('caps the stream length approximately', async () => {
+  it('trims entries by age, never by count, so a burst cannot evict older actions', async () => {
     const prefix = uniquePrefix('audit');
-    const audit = new AuditLog({ redis, prefix, maxLen: 10 });
+    const key = `${prefix}:audit`;
+    // Entries from 1970 (stream ids are milliseconds): far past any retention.
+    await redis.xadd(key, '1000-0', 'entry', JSON.stringify(entry(0)));
+    const audit = new AuditLog({ redis, prefix, retentionMs: 24 * 60 * 60 * 1000 });
     for (let n = 1; n <= 300; n++) await audit.append(entry(n));
-    // `~` trims whole stream nodes (100 entries each), never below the cap.
-    const length = await redis.xlen(`${prefix}:audit`);
-    expect(length).toBeGreaterThanOrEqual(10);
-    expect(length).toBeLessThan(300);
+    expect(await redis.xlen(key)).toBe(300);
+    const oldest = (await audit.latest(1000)).at(-1);
+    expect(oldest?.detail).toBe('change 1');
+  });
+
+  it('reads the newest entries a filter accepts, across pages', async () => {
+    const audit = new AuditLog({ redis, prefix: uniquePrefix('audit') });
+    for (let n = 1; n <= 250; n++)
+      await audit.append({ ...entry(n), channel: n % 50 === 0 ? 'C0PROD' : 'C0OPS' });
+    const prod = await audit.latestMatching(3, (e) => e.channel === 'C0PROD');
+    expect(prod.map((e) => e.detail)).toEqual(['change 250', 'change 200', 'change 150']);
   });
 
   it('rejects an entry that is not an audit record', async () => {
@@ -62,17 +72,26 @@ describe('AuditLog', () => {
     const audit = new AuditLog({
       redis,
       prefix: uniquePrefix('audit'),
-      mirror: { chat, channel: 'C0AUDIT' },
+      mirror: { chat, channel: 'C0AUDIT', intervalMs: 20 },
     });
     await audit.append({ ...entry(1), waiver: 'two-person rule waived in incident mode' });
+    await audit.close(2000);
     expect(chat.posts()).toHaveLength(1);
     expect(chat.posts()[0]).toMatchObject({ channel: 'C0AUDIT' });
     expect(chat.posts()[0]!.text).toBe(
       'applied: dns.update by <@UALICE> in <#C0OPS>: change 1 — waiver: two-person rule waived in incident mode (plan p-1)',
     );
     chat.failNext = 1;
-    await audit.append(entry(2));
-    expect((await audit.latest(1))[0]!.detail).toBe('change 2');
+    const again = new AuditLog({
+      redis,
+      prefix: uniquePrefix('audit'),
+      mirror: { chat, channel: 'C0AUDIT', intervalMs: 20 },
+    });
+    await again.append(entry(2));
+    expect((await again.latest(1))[0]!.detail).toBe('change 2');
+    // The failed post is retried, not dropped.
+    await again.close(2000);
+    expect(chat.posts().at(-1)!.text).toContain('change 2');
   });
 
   it('formats a line without optional parts', () => {

@@ -23,9 +23,9 @@ describe('/dns list', () => {
     expect(ack.text).toContain('Queued');
     const reply = ephemeralTo(sandbox, 'viewer', msgs);
     expect(reply).toContain('7 record(s) · 1 drifted');
-    expect(reply).toMatch(/drift\* `emea-proxy\.ai\.coder\.com` CNAME → stray\.elb/);
-    expect(reply).toContain('inventory: ai-coder-london-9b2d4f6a8c0e1357.elb.eu-west-2.amazonaws.com');
-    expect(reply).toContain(':white_circle: `extra.ai.coder.com` TXT → hello');
+    expect(reply).toMatch(/drift\* `emea-proxy\.ai\.coder\.com` CNAME → `stray\.elb/);
+    expect(reply).toContain('inventory: `ai-coder-london-9b2d4f6a8c0e1357.elb.eu-west-2.amazonaws.com`');
+    expect(reply).toContain(':white_circle: `extra.ai.coder.com` TXT → `hello`');
   });
 
   it('narrows to one name and lists inventory records missing from Cloudflare', async () => {
@@ -73,7 +73,7 @@ describe('/dns delete', () => {
     });
     const { msgs } = await run(sandbox, 'operator', '/dns delete old.ai.coder.com A --reason "cleanup"');
     const plan = planIn(msgs);
-    expect(shown(plan)).toContain('34.117.5.9 (DNS only, TTL 120s)');
+    expect(shown(plan)).toContain('`34.117.5.9` (DNS only, TTL 120s)');
     expect(shown(plan)).toContain('After:* no record');
     const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
     expect(resultIn(applied)?.text).toContain('Applied and verified');

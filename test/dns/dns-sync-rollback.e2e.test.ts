@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import {
   ephemeralTo,
   planIdOf,
@@ -31,7 +32,7 @@ describe('/dns sync', () => {
     const { msgs } = await run(sandbox, 'operator', '/dns sync');
     const plan = planIn(msgs);
     expect(plan.text).toContain('sync 1 drifted record set(s)');
-    expect(shown(plan)).toContain('stray.elb.us-west-2.amazonaws.com (DNS only, TTL 60s)');
+    expect(shown(plan)).toContain('`stray.elb.us-west-2.amazonaws.com` (DNS only, TTL 60s)');
     const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
     expect(resultIn(applied)?.text).toContain('Applied and verified');
     expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME').map((r) => [r.content, r.ttl])).toEqual([
@@ -78,7 +79,7 @@ describe('/dns rollback', () => {
     const plan = planIn(msgs);
     expect(plan.thread_ts).toBe(original.ts);
     expect(plan.text).toContain(`Revert plan \`${planId}\``);
-    expect(shown(plan)).toContain(`After:* ${OREGON}`);
+    expect(shown(plan)).toContain(`After:* \`${OREGON}\``);
     const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
     expect(resultIn(applied)?.text).toContain('Applied and verified');
     expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')[0]?.content).toBe(OREGON);
@@ -94,5 +95,69 @@ describe('/dns rollback', () => {
     const id = planIdOf(planIn(pending.msgs));
     const refused = await run(sandbox, 'operator', `/dns rollback ${id}`);
     expect(ephemeralTo(sandbox, 'operator', refused.msgs)).toContain('is pending; only an applied change');
+  });
+});
+
+describe('undoing a change only an admin may make', () => {
+  const EMEA = ['emea-proxy.ai.coder.com', '*.emea-proxy.ai.coder.com'];
+  const emeaRecords = () => EMEA.flatMap((name) => recordsAt(sandbox, name, 'CNAME'));
+  const plansIn = (msgs: RecordedMessage[]) => msgs.filter((m) => m.text.startsWith('Plan'));
+
+  /** Two of six inventory records restored at once: more than the 30% share, so it needs an admin's --force. */
+  async function forcedSync() {
+    for (const name of EMEA) sandbox.sim.cloudflare.control.deleteRecord(ZONE, name, 'CNAME');
+    const forced = await run(sandbox, 'admin', '/dns sync --force');
+    const plan = planIn(forced.msgs);
+    const result = resultIn(await press(sandbox, 'operator', plan, 'plan.approve'));
+    expect(emeaRecords().map((r) => r.content)).toEqual([LONDON, LONDON]);
+    return { planId: planIdOf(plan), result: result! };
+  }
+
+  it('Undo of a forced sync pressed by an admin is planned and, once approved, applied', async () => {
+    const { result } = await forcedSync();
+    const plan = planIn(await press(sandbox, 'admin', result, 'plan.undo'));
+    expect(plan.text).toContain('Revert plan');
+    const applied = await press(sandbox, 'operator', plan, 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    expect(emeaRecords()).toEqual([]);
+  });
+
+  it('Undo of a forced sync pressed by an operator is refused, naming the admin role', async () => {
+    const { result } = await forcedSync();
+    const msgs = await press(sandbox, 'operator', result, 'plan.undo');
+    expect(ephemeralTo(sandbox, 'operator', msgs)).toContain('undoing it needs the admin role');
+    expect(plansIn(msgs)).toEqual([]);
+    expect(emeaRecords()).toHaveLength(2);
+  });
+
+  it('/dns rollback of a forced sync is refused for an operator and applied for an admin', async () => {
+    const { planId } = await forcedSync();
+    const refused = await run(sandbox, 'operator', `/dns rollback ${planId}`);
+    expect(ephemeralTo(sandbox, 'operator', refused.msgs)).toContain('undoing it needs the admin role');
+    expect(plansIn(refused.msgs)).toEqual([]);
+
+    const byAdmin = await run(sandbox, 'admin', `/dns rollback ${planId}`);
+    const applied = await press(sandbox, 'operator', planIn(byAdmin.msgs), 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    expect(emeaRecords()).toEqual([]);
+  });
+
+  it('rolling back a sync that re-created an inventory record needs an admin, who may do it', async () => {
+    sandbox.sim.cloudflare.control.deleteRecord(ZONE, 'oregon-proxy.ai.coder.com', 'CNAME');
+    const sync = await run(sandbox, 'operator', '/dns sync');
+    const plan = planIn(sync.msgs);
+    const result = resultIn(await press(sandbox, 'operator2', plan, 'plan.approve'))!;
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')).toHaveLength(1);
+
+    const undo = await press(sandbox, 'operator', result, 'plan.undo');
+    expect(ephemeralTo(sandbox, 'operator', undo)).toContain(
+      "`oregon-proxy.ai.coder.com` CNAME is one of the inventory's records; this undo deletes it, which needs the admin role",
+    );
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')).toHaveLength(1);
+
+    const byAdmin = await run(sandbox, 'admin', `/dns rollback ${planIdOf(plan)}`);
+    const applied = await press(sandbox, 'operator', planIn(byAdmin.msgs), 'plan.approve');
+    expect(resultIn(applied)?.text).toContain('Applied and verified');
+    expect(recordsAt(sandbox, 'oregon-proxy.ai.coder.com', 'CNAME')).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ describe('/dns update', () => {
     expect(ack.text).toContain('Planning');
     const plan = planIn(msgs);
     expect(shown(plan)).toContain('Before:* no record');
-    expect(shown(plan)).toContain('34.117.5.9 (DNS only, TTL 60s)');
+    expect(shown(plan)).toContain('`34.117.5.9` (DNS only, TTL 60s)');
     expect(shown(plan)).toContain('needs approval by someone other than the requester');
     expect(recordsAt(sandbox, 'status.ai.coder.com', 'A')).toEqual([]);
 
@@ -66,6 +66,18 @@ describe('/dns update', () => {
     expect(audit.some((e) => e.action === 'dns.update' && e.outcome === 'applied' && e.waiver)).toBe(true);
   });
 
+  it('verifies an apex CNAME by the addresses Cloudflare flattens it to', async () => {
+    const target = 'ai-coder-dr-0a1b2c3d4e5f6a7b.elb.us-west-2.amazonaws.com';
+    const { msgs } = await run(sandbox, 'operator', `/dns update ai.coder.com CNAME ${target}`);
+    const applied = await press(sandbox, 'operator2', planIn(msgs), 'plan.approve');
+    const result = resultIn(applied)?.text ?? '';
+    expect(result).toContain('Applied and verified');
+    // The apex answers the load balancer's own addresses (the sandbox gives it two), not the CNAME.
+    expect(result).toMatch(
+      /resolver answers (\d+\.){3}\d+, (\d+\.){3}\d+, the addresses of ai-coder-dr-0a1b/,
+    );
+  });
+
   it('refuses a plan whose record changed after it was made, showing the current value', async () => {
     const { msgs } = await run(
       sandbox,
@@ -97,7 +109,7 @@ describe('/dns update', () => {
 
   it('warns when the content is not a plausible public target', async () => {
     const { msgs } = await run(sandbox, 'operator', '/dns update internal.ai.coder.com A 10.0.0.5');
-    expect(shown(planIn(msgs))).toContain('10.0.0.5 is a private address');
+    expect(shown(planIn(msgs))).toContain('`10.0.0.5` is a private address');
   });
 
   it('refuses malformed input before anything is queued', async () => {

@@ -53,13 +53,42 @@ describe('/ops over signed HTTP, end to end', () => {
     sandbox.sim.cloudflare.control.reset();
   });
 
+  it('/ops status names a failing cluster or Cloudflare in a few words, keeping the raw error for the logs', async () => {
+    sandbox.sim.faults.fail('kube:us-west-2', { status: 503, count: 1000 });
+    sandbox.sim.faults.setUnreachable('cloudflare', true);
+    try {
+      await sandbox.slack.command('viewer', '/ops status');
+      const status = await sandbox.slack.waitFor(
+        (m) => ephemeralTo('viewer')(m) && m.text.startsWith('Status of') && m.text.includes('us-west-2:'),
+      );
+      expect(status.text).toContain(
+        'Status of ai.coder.com: us-west-2: API error 503 — temporary, try again shortly; Cloudflare: unreachable (no connection)',
+      );
+      expect(status.text).toContain(
+        '`proxy:us-west-2` (coder/coder): API error 503 — temporary, try again shortly',
+      );
+      expect(status.text).toContain(':red_circle: Cloudflare: unreachable (no connection)');
+      // The raw messages (long, naming internal endpoints) stay out of Slack …
+      expect(status.text).not.toContain('answered 503');
+      expect(status.text).not.toContain('Cloudflare unreachable while');
+      expect(status.text).not.toContain('127.0.0.1');
+      // … and in the logs, for whoever investigates.
+      expect(e2e.logs.join('\n')).toContain(
+        'Cluster us-west-2 answered 503 while reading deployment coder/coder',
+      );
+    } finally {
+      sandbox.sim.faults.reset();
+    }
+  });
+
   it('/ops help lists only what the caller may run', async () => {
     const viewer = await sandbox.slack.command('viewer', '/ops help');
     expect(viewer.text).toContain('Your role: *viewer*');
     expect(viewer.text).toContain('/ops status');
     expect(viewer.text).not.toContain('/ops notice');
     const operator = await sandbox.slack.command('operator', '/ops help');
-    expect(operator.text).toContain('/ops notice <text> | clear');
+    // Slack's rule: `<` and `>` go out escaped, or Slack would read `<text>` as a link.
+    expect(operator.text).toContain('/ops notice &lt;text&gt; | clear');
     const dnsHelp = await sandbox.slack.command('operator', '/dns help');
     expect(dnsHelp.text).toContain('*/dns*');
     expect(dnsHelp.text).not.toContain('*/ops*');

@@ -69,7 +69,8 @@ describe('refusals: each answered plainly, audited, and nothing queued', () => {
       'viewer',
       '/ops notice maintenance tonight',
       'ops',
-      /`\/ops notice <text> \| clear` needs the \*operator\* role; you are viewer/,
+      // `<` and `>` are escaped as Slack requires (`&lt;` renders as `<`).
+      /`\/ops notice &lt;text&gt; \| clear` needs the \*operator\* role; you are viewer/,
       'role viewer < operator',
     ],
     [
@@ -130,9 +131,13 @@ describe('exactly once', () => {
   it('a double-clicked Approve applies the change once', async () => {
     await sandbox.slack.command('operator', '/ops notice change freeze until 18:00');
     await sandbox.slack.settle();
-    const plan = sandbox.slack
-      .messages()
-      .findLast((m) => m.via === 'chat.postMessage' && m.text.includes('set flag `notice`'))!;
+    const plan = sandbox.slack.messages().findLast(
+      // The audit channel repeats the plan's summary; the buttons are on the ops channel's copy.
+      (m) =>
+        m.via === 'chat.postMessage' &&
+        m.channel === sandbox.state.slack.channelId &&
+        m.text.includes('set flag `notice`'),
+    )!;
     expect(plan).toBeDefined();
     const [a, b] = await Promise.all([
       sandbox.slack.press('operator2', plan, 'plan.approve'),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { acquireLock } from '../../src/locks/acquire-lock.js';
 import { approvePlan } from '../../src/plans/approve-plan.js';
 import { flagHistory } from '../../src/plans/kinds/flag-kind.js';
+import { revertJobId } from '../../src/plans/plan-job-names.js';
 import { requestUndo } from '../../src/plans/request-undo.js';
 import { dumpPrefix } from '../support/redis.js';
 import { flag, lastAudit, plan, setFlag, statusOf, world } from './plan-test-kit.js';
@@ -100,7 +101,7 @@ describe('applying plans', () => {
     expect(applied.revertAt).toBeGreaterThan(applied.approvedAt!);
     const result = await w.chat.waitFor((m) => m.via === 'post' && m.text.includes('Applied and verified'));
     expect(result.text).toContain('Reverts automatically <!date^');
-    expect((await w.queue.jobs.get(`revert-${id}`))?.state).toBe('delayed');
+    expect((await w.queue.jobs.get(revertJobId(id, applied.revertAt!)))?.state).toBe('delayed');
 
     const reverted = await w.chat.waitFor(
       (m) => m.via === 'post' && m.text.includes('Applied and verified: set flag `rotation` to "running"'),
@@ -140,14 +141,15 @@ describe('applying plans', () => {
     const w = world();
     const id = await plan(w, { name: 'rotation', value: 'paused' }, { revertAfterMs: 60_000 });
     await approve(w, id);
-    await statusOf(w, id, 'applied');
-    expect((await w.queue.jobs.get(`revert-${id}`))?.state).toBe('delayed');
+    const applied = await statusOf(w, id, 'applied');
+    const revertJob = revertJobId(id, applied.revertAt!);
+    expect((await w.queue.jobs.get(revertJob))?.state).toBe('delayed');
     await requestUndo(w.deps, { planId: id, requester: BOB, jobId: `undo-${id}` });
     const undoMessage = await w.chat.waitFor((m) => m.via === 'post' && m.text.startsWith('Revert plan'));
     const undoId = w.chat.buttons(undoMessage)[0]!.value;
     await approve(w, undoId, ALICE);
     await statusOf(w, undoId, 'applied');
-    expect(await w.queue.jobs.get(`revert-${id}`)).toBeUndefined();
+    expect(await w.queue.jobs.get(revertJob)).toBeUndefined();
   });
 
   it('keeps internal errors and secrets out of Slack and out of Redis', async () => {

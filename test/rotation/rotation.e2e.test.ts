@@ -1,7 +1,10 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpsbot } from '../../src/app/start-opsbot.js';
+import { PauseStore } from '../../src/changes/rotation/pause-store.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
+import { revertJobId } from '../../src/plans/plan-job-names.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import {
   buttonsOf,
@@ -14,6 +17,15 @@ import {
 } from '../scale/e2e-kit.js';
 
 let sandbox: Sandbox;
+/** Runs a delayed job now (a real BullMQ call on the bot's queue), instead of waiting for its time. */
+async function promote(jobId: string): Promise<void> {
+  const queue = new Queue('ops', { connection: sandbox.bot!.deps.redis, prefix: sandbox.bot!.deps.prefix });
+  try {
+    await (await queue.getJob(jobId))!.promote();
+  } finally {
+    await queue.close();
+  }
+}
 const rotator = () => deployment(sandbox, 'us-east-2', 'litellm', 'litellm-key-rotator');
 const all = (m: { text: string; blocks?: unknown }) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
 
@@ -43,7 +55,7 @@ describe('/rotation', () => {
   });
 
   it('pauses, reminds with Extend / Resume now, extends and resumes', async () => {
-    const plan = await planFor(sandbox, 'operator', '/rotation pause --for 4s --reason "workshop"');
+    const plan = await planFor(sandbox, 'operator', '/rotation pause --for 1h --reason "workshop"');
     await sandbox.slack.press('operator2', plan, 'plan.approve');
     await sandbox.slack.settle();
     expect(rotator().desired).toBe(0);
@@ -60,16 +72,41 @@ describe('/rotation', () => {
       `Key rotation paused by <@${sandbox.slack.user('operator')}> (workshop), resumes <!date^`,
     );
 
+    // The reminder is due 15 min before the end: bring it forward instead of waiting.
+    const pauses = new PauseStore(sandbox.bot!.deps.redis, sandbox.bot!.deps.prefix);
+    const paused = (await pauses.get('ai.coder.com'))!;
+    await promote(paused.reminderJobId!);
     const reminder = await sandbox.slack.waitFor((m) =>
       buttonsOf(m).some((b) => b.action_id === 'rotation.extend'),
     );
     expect(reminder.thread_ts).toBe(plan.ts);
     expect(reminder.text).toContain('Key rotation in ai.coder.com resumes');
     expect(buttonsOf(reminder).map((b) => b.action_id)).toEqual(['rotation.extend', 'rotation.resume']);
+
+    // Extending is changing: Extend makes a plan that a second person approves.
+    const planId = /p-[0-9a-f]+/.exec(plan.text)![0];
+    const originalEnd = paused.until;
+    const originalRevert = (await sandbox.bot!.deps.plans.get(planId))!.revertAt!;
     await sandbox.slack.press('operator2', reminder, 'rotation.extend');
-    await sandbox.slack.waitFor((m) => m.text.includes('extended the key rotation pause to'));
-    // Past the original end: still paused, because the resume moved with the extension.
-    await new Promise((r) => setTimeout(r, 4500));
+    const extension = await sandbox.slack.waitFor(
+      (m) =>
+        m.text.includes('extend the key rotation pause') &&
+        buttonsOf(m).some((b) => b.action_id === 'plan.approve'),
+    );
+    expect(extension.thread_ts).toBe(plan.ts);
+    await sandbox.slack.press('operator2', extension, 'plan.approve');
+    await sandbox.slack.waitFor((m) => m.text.includes('needs a second person'));
+    expect((await pauses.get('ai.coder.com'))!.until).toBe(originalEnd);
+    await sandbox.slack.press('operator', extension, 'plan.approve');
+    await sandbox.slack.waitFor((m) =>
+      m.text.includes('Applied and verified: extend the key rotation pause'),
+    );
+    // The resume moved with the extension: the old one is gone, the new one waits for the new end.
+    const newEnd = originalEnd + 3_600_000;
+    expect((await pauses.get('ai.coder.com'))!.until).toBe(newEnd);
+    expect((await sandbox.bot!.deps.plans.get(planId))!.revertAt).toBe(newEnd);
+    expect(await sandbox.bot!.deps.queue.jobs.get(revertJobId(planId, originalRevert))).toBeUndefined();
+    expect((await sandbox.bot!.deps.queue.jobs.get(revertJobId(planId, newEnd)))?.state).toBe('delayed');
     expect(rotator().desired).toBe(0);
 
     await sandbox.slack.press('operator', reminder, 'rotation.resume');

@@ -107,7 +107,12 @@ export class EksClusterAccess {
         !/AccessDenied|NotFound|UnrecognizedClient|InvalidClientTokenId/.test(name) &&
         (status === undefined || status === 429 || status >= 500)
       )
-        throw new TransientError(`DescribeCluster ${cluster.eksName} failed (${name})`, { cause: err });
+        throw new TransientError(`DescribeCluster ${cluster.eksName} failed (${name})`, {
+          cause: err,
+          ...(status === undefined
+            ? { kind: /Timeout/i.test(name) ? 'timeout' : 'unreachable' }
+            : { kind: status === 429 ? 'rate-limited' : 'server-error', status }),
+        });
       throw new UserError(
         `Could not describe EKS cluster ${cluster.eksName} in ${cluster.region} (${name}: ${(err as Error).message}). opsbot's IAM role needs eks:DescribeCluster on it.`,
       );

@@ -1,5 +1,6 @@
 import { TransientError } from '../../errors/transient-error.js';
 import { UserError } from '../../errors/user-error.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 
 /**
  * Two tiers for Kubernetes failures: 429/5xx/network → transient (retried); 401/403 → a user
@@ -9,7 +10,9 @@ export function classifyKubeError(err: unknown, clusterId: string, doing: string
   if (err instanceof TransientError || err instanceof UserError) return err;
   const code = (err as { code?: number }).code;
   const body = (err as { body?: unknown }).body;
-  const apiMessage = statusMessage(body);
+  // The API server's message quotes names and values others wrote: shown to users, so never markup.
+  const raw = statusMessage(body);
+  const apiMessage = raw === undefined ? undefined : untrusted(raw);
   if (code === 401)
     return new UserError(
       `Cluster ${clusterId} refused opsbot's credentials while ${doing} (401). Check the EKS access entry for opsbot's IAM role.`,
@@ -19,12 +22,16 @@ export function classifyKubeError(err: unknown, clusterId: string, doing: string
       `Cluster ${clusterId} denied ${doing} (403${apiMessage ? `: ${apiMessage}` : ''}). opsbot's Kubernetes RBAC is missing this permission.`,
     );
   if (code === 429 || (code !== undefined && code >= 500))
-    return new TransientError(`Cluster ${clusterId} answered ${code} while ${doing}`);
+    return new TransientError(`Cluster ${clusterId} answered ${code} while ${doing}`, {
+      kind: code === 429 ? 'rate-limited' : 'server-error',
+      status: code,
+    });
   if (code === undefined) {
     const message = err instanceof Error ? err.message : String(err);
     const cause = (err as { cause?: { code?: string } }).cause?.code;
     return new TransientError(
       `Cluster ${clusterId} is unreachable (${cause ?? message}) while ${doing}; check its API endpoint and network path`,
+      { kind: 'unreachable' },
     );
   }
   return new UserError(

@@ -150,6 +150,7 @@ export class KubeClusterClient implements ClusterClient {
           reject(
             new TransientError(
               `Cluster ${this.clusterId} did not answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`} while ${doing}`,
+              { kind: 'timeout' },
             ),
           ),
         this.timeoutMs,

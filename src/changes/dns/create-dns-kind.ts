@@ -1,6 +1,6 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Environment } from '../../inventory/schema.js';
-import { type ChangeKind, defineChangeKind } from '../../plans/change-kind.js';
+import { type ChangeKind, combineProgress, defineChangeKind } from '../../plans/change-kind.js';
 import type { DnsProvider, DnsRecordState, DnsResolver } from '../../ports/dns-provider.js';
 import { batchOpsFor, mergeBatches } from './batch-ops.js';
 import { DNS_KIND, DnsChange, DnsLive, type DnsLiveItem } from './dns-change.js';
@@ -78,6 +78,14 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
       items: before.items.map((b, i) => (change.items[i] ? afterItem(change.items[i], b) : b)),
       partners: before.partners,
     }),
+    progress(live, before, after) {
+      const states = after.items.map((want, i) => {
+        const now = live.items[i]?.records ?? [];
+        if (sameValues(now, before.items[i]?.records ?? [])) return 'before';
+        return sameValues(now, want.records) ? 'after' : 'conflict';
+      });
+      return combineProgress(states);
+    },
     equals: (a, b) =>
       a.items.length === b.items.length &&
       a.items.every((x, i) => {
@@ -96,11 +104,15 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
             return batchOpsFor(item.name, item.type, current, resolveTargets(item.set, current));
           }),
         );
-        await dns.batch(zone, batch);
+        // A zone finished by an earlier (crashed) run needs nothing more.
+        if (batch.deletes.length + batch.patches.length + batch.posts.length > 0)
+          await dns.batch(zone, batch);
       }
     },
     verify: (change, after) => verifyDns(resolver, () => readLive(change), after),
-    invert: (change, before) => ({
+    // The undo is as broad as the original, so it keeps its --force; the undoer's role decides whether
+    // that (or deleting an inventory record the original re-created) is allowed.
+    invert: (change, before, context) => ({
       env: change.env,
       op: 'rollback',
       items: before.items.map((b) => ({
@@ -108,6 +120,8 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
         type: b.type,
         set: b.records.map(({ content, proxied, ttl }) => ({ content, proxied, ttl })),
       })),
+      ...(change.force ? { force: true } : {}),
+      ...(context?.role ? { requesterRole: context.role } : {}),
     }),
     describe: (live) => live.items.map(describeItem).join('; '),
     render: (plan) => renderDnsPlan(opts.environments.get(plan.change.env), plan),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Role } from '../../inventory/schema.js';
+import { CHANGE_KINDS } from '../change-kinds.js';
 
 /** Record types opsbot plans changes for (MX and others are left to the dashboard). */
 export const DnsType = z.enum(['A', 'AAAA', 'CNAME', 'TXT']);
@@ -58,4 +59,4 @@ export const DnsLive = z.object({
 });
 export type DnsLive = z.infer<typeof DnsLive>;
 
-export const DNS_KIND = 'dns.records';
+export const DNS_KIND = CHANGE_KINDS.dns;

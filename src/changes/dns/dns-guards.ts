@@ -12,10 +12,14 @@ import { PROXIABLE } from './validate-record-input.js';
  */
 export function checkDnsPlan(env: Environment, change: DnsChange, before: DnsLive): void {
   const isAdmin = change.requesterRole === 'admin';
+  const undo = change.op === 'rollback';
   if (change.force && !isAdmin)
-    throw new UserError('--force needs the admin role.', {
-      hint: 'Ask an admin to run it, or drop --force.',
-    });
+    throw undo
+      ? new UserError(
+          'This undoes a change an admin forced past the share guard (--force); undoing it needs the admin role.',
+          { hint: 'Ask an admin to undo it.' },
+        )
+      : new UserError('--force needs the admin role.', { hint: 'Ask an admin to run it, or drop --force.' });
   const changed = change.items.filter((item, i) => {
     const b = before.items[i];
     return b !== undefined && !sameValues(b.records, afterItem(item, b).records);
@@ -24,8 +28,8 @@ export function checkDnsPlan(env: Environment, change: DnsChange, before: DnsLiv
     const tracked = inventoryRecordOf(env, item.name, item.type);
     if (item.set.length === 0 && tracked && !isAdmin)
       throw new UserError(
-        `\`${item.name}\` ${item.type} is one of the inventory's records; deleting it needs the admin role.`,
-        { hint: 'To point it elsewhere, use /dns update instead.' },
+        `\`${item.name}\` ${item.type} is one of the inventory's records; ${undo ? 'this undo deletes it, which' : 'deleting it'} needs the admin role.`,
+        { hint: undo ? 'Ask an admin to undo it.' : 'To point it elsewhere, use /dns update instead.' },
       );
     const current = before.items[change.items.indexOf(item)];
     const proxiedAfter = current ? afterItem(item, current).records.some((r) => r.proxied) : false;

@@ -1,4 +1,5 @@
 import type { Environment } from '../../inventory/schema.js';
+import { code } from '../../slack-text/code.js';
 import type { DnsChange, DnsItem, DnsLive, DnsLiveItem } from './dns-change.js';
 import { inventoryRecordOf, partnerName } from './inventory-records.js';
 import { afterItem, describeValues, sameValues } from './record-values.js';
@@ -27,7 +28,7 @@ export function dnsWarnings(env: Environment, change: DnsChange, before: DnsLive
       partnerContents.join(',') !== afterContents.join(',')
     )
       warnings.push(
-        `\`${partner}\` ${item.type} still points to ${partnerContents.join(', ')}: the wildcard and its apex would diverge (workspace apps vs the dashboard). Change both if that is not intended.`,
+        `${code(partner)} ${item.type} still points to ${partnerContents.map(code).join(', ')}: the wildcard and its apex would diverge (workspace apps vs the dashboard). Change both if that is not intended.`,
       );
   });
   return warnings;
@@ -37,7 +38,9 @@ function plausibility(after: DnsLiveItem): string[] {
   if (after.type !== 'A' && after.type !== 'AAAA') return [];
   return after.records.flatMap((r) => {
     const why = unreachableAddress(r.content);
-    return why ? [`${r.content} is ${why}: users on the internet cannot reach \`${after.name}\` there.`] : [];
+    return why
+      ? [`${code(r.content)} is ${why}: users on the internet cannot reach ${code(after.name)} there.`]
+      : [];
   });
 }
 
@@ -45,6 +48,6 @@ function drift(env: Environment, item: DnsItem, after: DnsLiveItem): string[] {
   const tracked = inventoryRecordOf(env, item.name, item.type);
   if (!tracked || sameValues(after.records, [tracked.value])) return [];
   return [
-    `Leaves \`${item.name}\` ${item.type} different from the inventory (${describeValues([tracked.value])}); \`/dns sync\` would put it back. Update infra/environments/${env.name}.yaml if this is meant to stay.`,
+    `Leaves ${code(item.name)} ${item.type} different from the inventory (${describeValues([tracked.value])}); \`/dns sync\` would put it back. Update infra/environments/${env.name}.yaml if this is meant to stay.`,
   ];
 }

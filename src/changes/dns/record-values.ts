@@ -1,3 +1,4 @@
+import { code } from '../../slack-text/code.js';
 import type { DnsItem, DnsLiveItem, DnsTarget, DnsValue } from './dns-change.js';
 
 /** Cloudflare answers proxied records with TTL 1 (automatic). */
@@ -38,7 +39,8 @@ export function ttlText(ttl: number): string {
 }
 
 export function describeValue(v: DnsValue): string {
-  return `${v.content} (${v.proxied ? 'proxied' : 'DNS only'}, ${ttlText(v.ttl)})`;
+  // Content comes from Cloudflare or the requester: shown as code, it can carry no markup.
+  return `${code(v.content)} (${v.proxied ? 'proxied' : 'DNS only'}, ${ttlText(v.ttl)})`;
 }
 
 export function describeValues(values: DnsValue[]): string {
@@ -47,5 +49,5 @@ export function describeValues(values: DnsValue[]): string {
 }
 
 export function describeItem(item: DnsLiveItem): string {
-  return `\`${item.name}\` ${item.type} → ${describeValues(item.records)}`;
+  return `${code(item.name)} ${item.type} → ${describeValues(item.records)}`;
 }

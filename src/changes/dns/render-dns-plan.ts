@@ -1,6 +1,8 @@
 import type { Environment } from '../../inventory/schema.js';
 import type { PlanView } from '../../plans/change-kind.js';
 import type { Blocks } from '../../ports/chat.js';
+import { code } from '../../slack-text/code.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import type { DnsChange, DnsLive } from './dns-change.js';
 import { inventoryRecordOf } from './inventory-records.js';
 import { describeValues, sameValues } from './record-values.js';
@@ -20,7 +22,7 @@ export function renderDnsPlan(env: Environment | undefined, plan: PlanView<DnsCh
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*\`${before.name}\` ${before.type}* (zone ${before.zone})\n*Before:* ${describeValues(before.records)}\n*After:* ${describeValues(after.records)}\n_Inventory:_ ${inventory}`,
+        text: `*${code(before.name)} ${before.type}* (zone ${before.zone})\n*Before:* ${describeValues(before.records)}\n*After:* ${describeValues(after.records)}\n_Inventory:_ ${inventory}`,
       },
     });
   }
@@ -31,7 +33,7 @@ export function renderDnsPlan(env: Environment | undefined, plan: PlanView<DnsCh
     });
   const notes = [
     changed.length > 1 ? `Applied as one Cloudflare batch per zone (all or nothing).` : '',
-    plan.change.reason ? `Reason: ${plan.change.reason}` : '',
+    plan.change.reason ? `Reason: ${untrusted(plan.change.reason)}` : '',
   ].filter(Boolean);
   if (notes.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' · ') }] });
   return blocks;

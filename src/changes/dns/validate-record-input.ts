@@ -1,4 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import { code } from '../../slack-text/code.js';
 import type { DnsType } from './dns-change.js';
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
@@ -10,14 +11,14 @@ export function normalizeName(name: string): string {
 
 /** A problem with a record name, or undefined. `*` is allowed only as the leftmost label. */
 export function nameProblem(name: string): string | undefined {
-  if (name.length === 0 || name.length > 253) return `"${name}" is not a valid DNS name`;
+  if (name.length === 0 || name.length > 253) return `${code(name)} is not a valid DNS name`;
   const labels = name.split('.');
   if (labels.length < 2)
-    return `"${name}" is not a full name; give it with its zone, e.g. ${name}.ai.coder.com`;
+    return `${code(name)} is not a full name; give it with its zone, e.g. ${code(`${name}.ai.coder.com`)}`;
   const ok = labels.every((l, i) => (i === 0 && l === '*') || LABEL.test(l));
   return ok
     ? undefined
-    : `"${name}" is not a valid DNS name (letters, digits, - and _ per label; * only first)`;
+    : `${code(name)} is not a valid DNS name (letters, digits, - and _ per label; * only first)`;
 }
 
 /** The managed zone a name belongs to (the longest matching one), or undefined. */
@@ -46,13 +47,16 @@ export function checkContent(type: DnsType, raw: string, name: string): ContentC
     case 'A':
       return isIPv4(content)
         ? { ok: true, content }
-        : { ok: false, message: `an A record needs an IPv4 address such as 203.0.113.10, not "${content}"` };
+        : {
+            ok: false,
+            message: `an A record needs an IPv4 address such as 203.0.113.10, not ${code(content)}`,
+          };
     case 'AAAA':
       return isIPv6(content)
         ? { ok: true, content: canonicalIPv6(content) }
         : {
             ok: false,
-            message: `an AAAA record needs an IPv6 address such as 2001:db8::10, not "${content}"`,
+            message: `an AAAA record needs an IPv6 address such as 2001:db8::10, not ${code(content)}`,
           };
     case 'CNAME': {
       const target = normalizeName(content);
@@ -62,7 +66,10 @@ export function checkContent(type: DnsType, raw: string, name: string): ContentC
           message: `a CNAME must point to a hostname, not an IP address; use an A or AAAA record for ${target}`,
         };
       if (!isHostname(target))
-        return { ok: false, message: `a CNAME needs a hostname such as lb.example.com, not "${content}"` };
+        return {
+          ok: false,
+          message: `a CNAME needs a hostname such as lb.example.com, not ${code(content)}`,
+        };
       if (target === name) return { ok: false, message: 'a CNAME cannot point to itself' };
       return { ok: true, content: target };
     }
@@ -76,7 +83,7 @@ export function checkContent(type: DnsType, raw: string, name: string): ContentC
 /** `auto` → 1; otherwise whole seconds within Cloudflare's bounds. */
 export function parseTtl(raw: string): { ok: true; ttl: number } | { ok: false; message: string } {
   if (raw.toLowerCase() === 'auto') return { ok: true, ttl: 1 };
-  if (!/^\d+$/.test(raw)) return { ok: false, message: `TTL must be "auto" or seconds, not "${raw}"` };
+  if (!/^\d+$/.test(raw)) return { ok: false, message: `TTL must be "auto" or seconds, not ${code(raw)}` };
   const ttl = Number(raw);
   if (ttl === 1) return { ok: true, ttl };
   if (ttl < 60 || ttl > 86400)

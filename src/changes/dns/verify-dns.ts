@@ -1,9 +1,14 @@
 import type { VerifyResult } from '../../plans/change-kind.js';
 import type { DnsResolver } from '../../ports/dns-provider.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import type { DnsLive, DnsLiveItem } from './dns-change.js';
 import { describeValues, sameValues } from './record-values.js';
+import { resolveApexCname } from './resolve-apex-cname.js';
 
 const TYPE_CODES: Record<string, number> = { A: 1, CNAME: 5, TXT: 16, AAAA: 28 };
+
+/** Resolver answers are the record's content as the internet sees it: untrusted text. */
+const listed = (values: string[]) => values.map(untrusted).join(', ');
 
 const clean = (type: string, data: string) =>
   type === 'TXT' ? data.replace(/^"(.*)"$/s, '$1') : data.toLowerCase().replace(/\.$/, '');
@@ -16,6 +21,8 @@ export interface ItemCheck {
 /** Resolves one record set through the resolver and says whether the answer matches. */
 export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Promise<ItemCheck> {
   const proxied = item.records.some((r) => r.proxied);
+  if (!proxied && item.type === 'CNAME' && item.name === item.zone && item.records.length > 0)
+    return resolveApexCname(resolver, item);
   const qtype = proxied ? (item.type === 'AAAA' ? 'AAAA' : 'A') : item.type;
   try {
     const res = await resolver.resolve(item.name, qtype);
@@ -24,26 +31,29 @@ export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Pro
     const data = answers.map((a) => clean(qtype, a.data)).sort();
     if (item.records.length === 0) {
       const now =
-        res.status === 3 ? 'no such name (NXDOMAIN)' : data.length ? data.join(', ') : `no ${qtype} answer`;
+        res.status === 3 ? 'no such name (NXDOMAIN)' : data.length ? listed(data) : `no ${qtype} answer`;
       return { ok: true, line: `\`${item.name}\` ${item.type}: resolver now answers ${now}` };
     }
     if (proxied)
       return data.length > 0
         ? {
             ok: true,
-            line: `\`${item.name}\`: resolver answers Cloudflare's edge (${data.join(', ')}), as proxied`,
+            line: `\`${item.name}\`: resolver answers Cloudflare's edge (${listed(data)}), as proxied`,
           }
         : { ok: false, line: `\`${item.name}\`: resolver has no ${qtype} answer yet (status ${res.status})` };
     const expected = item.records.map((r) => r.content).sort();
     const ok = data.join(',') === expected.join(',');
     return ok
-      ? { ok, line: `\`${item.name}\` ${item.type}: resolver answers ${data.join(', ')}` }
+      ? { ok, line: `\`${item.name}\` ${item.type}: resolver answers ${listed(data)}` }
       : {
           ok,
-          line: `\`${item.name}\` ${item.type}: resolver answers ${data.join(', ') || `nothing (status ${res.status})`}, expected ${expected.join(', ')} (a cached answer can last up to the old TTL)`,
+          line: `\`${item.name}\` ${item.type}: resolver answers ${listed(data) || `nothing (status ${res.status})`}, expected ${listed(expected)} (a cached answer can last up to the old TTL)`,
         };
   } catch (err) {
-    return { ok: false, line: `\`${item.name}\`: resolver check failed (${(err as Error).message})` };
+    return {
+      ok: false,
+      line: `\`${item.name}\`: resolver check failed (${untrusted((err as Error).message)})`,
+    };
   }
 }
 

@@ -9,6 +9,8 @@ export const PauseRecord = z.object({
   reason: z.string().optional(),
   since: z.number(),
   until: z.number(),
+  /** The latest end a second person approved; Extend beyond it needs a new approval (two-person rule). */
+  approvedUntil: z.number().optional(),
   channel: z.string(),
   threadTs: z.string().optional(),
   /** The delayed reminder for the current `until` (replaced when extended). */

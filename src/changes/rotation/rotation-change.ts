@@ -5,6 +5,8 @@ export const RotationChange = z.object({
   paused: z.boolean(),
   /** Length of the pause; its resume is the plan's scheduled revert. */
   forMs: z.number().int().positive().optional(),
+  /** `--until`: the absolute end (forMs is then its length when asked, for the limit check and messages). */
+  until: z.number().int().positive().optional(),
   reason: z.string().max(200).optional(),
 });
 export type RotationChange = z.infer<typeof RotationChange>;

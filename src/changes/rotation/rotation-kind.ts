@@ -8,6 +8,7 @@ import { slackTime } from '../../plans/render-plan.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters } from '../../ports/clusters.js';
 import type { JobQueue } from '../../queue/create-queue.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import { clusterRead } from '../scale/cluster-read.js';
 import { deploymentResource } from '../scale/resolve-targets.js';
 import { endPause, startPause } from './pause-lifecycle.js';
@@ -38,17 +39,19 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
     resources: (c) => [deploymentResource(rotatorOf(envOf(c)))],
     summary: (c) =>
       c.paused
-        ? `pause key rotation for ${formatDuration(c.forMs ?? 0)}${c.reason ? ` (${c.reason})` : ''}`
-        : `resume key rotation${c.reason ? ` (${c.reason})` : ''}`,
-    async readLive(c) {
+        ? `pause key rotation ${c.until ? `until ${new Date(c.until).toISOString().slice(0, 16).replace('T', ' ')} UTC` : `for ${formatDuration(c.forMs ?? 0)}`}${c.reason ? ` (${untrusted(c.reason)})` : ''}`
+        : `resume key rotation${c.reason ? ` (${untrusted(c.reason)})` : ''}`,
+    async readLive(c, context) {
       const env = envOf(c);
       checkPauseLength(env, c);
       const d = rotatorOf(env);
       const client = opts.clusters.client(d.cluster);
       const secret = env.rotation!.secret;
+      // Only planning turns an unreachable cluster into a user message; applying retries instead.
+      const read = context?.phase === 'apply' ? <T>(p: Promise<T>) => p : clusterRead;
       const [state, lastRotatedAt] = await Promise.all([
-        clusterRead(client.getDeployment(d.namespace, d.name)),
-        clusterRead(client.secretUpdatedAt(secret.namespace, secret.name)).catch(() => undefined),
+        read(client.getDeployment(d.namespace, d.name)),
+        read(client.secretUpdatedAt(secret.namespace, secret.name)).catch(() => undefined),
       ]);
       if (!state)
         throw new UserError(`The key rotator ${d.namespace}/${d.name} does not exist in ${d.cluster}.`);
@@ -63,14 +66,25 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
       replicas: c.paused ? 0 : Math.max(1, rotatorOf(envOf(c)).replicas.default),
     }),
     equals: (a, b) => a.replicas === b.replicas,
-    async apply(c, { planId }) {
+    async apply(c, { planId, live, after, revertAt }) {
       const env = envOf(c);
       const d = rotatorOf(env);
-      await opts.clusters
-        .client(d.cluster)
-        .scaleDeployment(d.namespace, d.name, kind.afterOf(c, { replicas: 0, readAt: 0 }).replicas);
-      if (c.paused) await startPause(opts, env, planId, c);
-      else await endPause(opts, env, planId);
+      // The pause is recorded (with its reminder) before the rotator stops, so no crash can leave it
+      // stopped unrecorded; a resumed run skips the scale it already made.
+      if (c.paused) await startPause(opts, env, planId, c, revertAt ?? c.until);
+      if (live.replicas !== after.replicas)
+        await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, after.replicas);
+      if (!c.paused) await endPause(opts, env, planId);
+    },
+    async revertRefused(c) {
+      // The scheduled resume found the rotator changed by someone else: it runs again, so the pause is over.
+      if (!c.paused) return undefined;
+      const env = envOf(c);
+      const pause = await opts.pauses.get(env.name);
+      if (!pause) return undefined;
+      if (pause.reminderJobId) await opts.queue.remove(pause.reminderJobId);
+      await opts.pauses.clear(env.name);
+      return `The pause record for ${env.name} was cleared: the rotator was restarted outside opsbot, so rotation is no longer paused by opsbot (see \`/rotation status\`).`;
     },
     invert: (c) => ({ environment: c.environment, paused: !c.paused }),
     describe: (live) =>
@@ -80,7 +94,8 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
       const window = nextRotationWindow(env, before.lastRotatedAt);
       const last = before.lastRotatedAt ? slackTime(before.lastRotatedAt) : 'unknown';
       const next = window ? `${slackTime(window.from)} – ${slackTime(window.to)}` : 'unknown';
-      const until = change.paused && change.forMs ? ` until ${slackTime(before.readAt + change.forMs)}` : '';
+      const end = change.until ?? (change.forMs ? before.readAt + change.forMs : undefined);
+      const until = change.paused && end ? ` until ${slackTime(end)}` : '';
       const lines = [
         `*Key rotator* \`${rotatorOf(env).name}\`: ${kind.describe(before)} → *${kind.describe(after)}*${until}`,
         `Last rotation: ${last} · next expected: ${next}`,

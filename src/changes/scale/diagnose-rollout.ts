@@ -1,5 +1,6 @@
 import type { Deployment } from '../../inventory/schema.js';
 import type { ClusterClient, EventState, PodState } from '../../ports/clusters.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 
 const FIXES: Record<string, string> = {
   Unschedulable:
@@ -33,7 +34,12 @@ export async function diagnoseRollout(
     const warning = events.find((e) => e.type === 'Warning' && names.has(e.object));
     const detail = cause === 'Unschedulable' ? group[0]?.unschedulable : warning?.message;
     const fix = FIXES[cause] ? `; ${FIXES[cause]}` : '';
-    const evidence = detail ? ` — ${detail}` : warning ? ` — ${warning.reason}: ${warning.message}` : '';
+    // Event messages and reasons are written by whoever may create Events (any controller, a probe's output).
+    const evidence = detail
+      ? ` — ${untrusted(detail)}`
+      : warning
+        ? ` — ${untrusted(`${warning.reason}: ${warning.message}`)}`
+        : '';
     return `${group.length} pod(s) ${label(cause, group[0]!)}${evidence}${fix}`;
   });
 }
@@ -46,6 +52,6 @@ function causeOf(pod: PodState): string {
 
 function label(cause: string, pod: PodState): string {
   if (cause === 'Unschedulable') return 'Pending (cannot be scheduled)';
-  if (cause === pod.phase) return `${pod.phase}, not ready`;
-  return `in ${cause}`;
+  if (cause === pod.phase) return `${untrusted(pod.phase)}, not ready`;
+  return `in ${untrusted(cause)}`;
 }

@@ -4,6 +4,7 @@ import type { Chat, PostedMessage } from '../../ports/chat.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters, DeploymentState } from '../../ports/clusters.js';
 import { createProgressReporter, type ProgressPacer } from '../../queue/create-progress-reporter.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import { diagnoseRollout } from './diagnose-rollout.js';
 import type { ResolvedItem } from './resolve-targets.js';
 
@@ -91,7 +92,7 @@ function done(r: Row): boolean {
 
 function rowText(r: Row): string {
   const name = `\`${r.item.deployment.target}\``;
-  if (!r.state) return `${name} ${r.error ?? 'unknown'}`;
+  if (!r.state) return `${name} ${untrusted(r.error ?? 'unknown')}`;
   return `${name} ${r.state.ready}/${r.item.replicas} ready`;
 }
 
@@ -103,13 +104,13 @@ async function explain(clusters: Clusters, rows: Row[]): Promise<string[]> {
   const lines = await Promise.all(
     rows.map(async (r) => {
       const d = r.item.deployment;
-      if (!r.state) return `• \`${d.target}\`: ${r.error ?? 'unknown'}`;
+      if (!r.state) return `• \`${d.target}\`: ${untrusted(r.error ?? 'unknown')}`;
       try {
         const causes = await diagnoseRollout(clusters.client(d.cluster), d, r.state.selector);
         const body = causes.length ? causes.join('; ') : 'pods are starting; no failure reported yet';
         return `• \`${d.target}\`: ${body}`;
       } catch (err) {
-        return `• \`${d.target}\`: could not read its pods (${err instanceof Error ? err.message : String(err)})`;
+        return `• \`${d.target}\`: could not read its pods (${untrusted(err instanceof Error ? err.message : String(err))})`;
       }
     }),
   );

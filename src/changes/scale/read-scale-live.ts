@@ -1,6 +1,7 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Deployment } from '../../inventory/schema.js';
 import type { ClusterCapacity, Clusters, DeploymentState } from '../../ports/clusters.js';
+import { code } from '../../slack-text/code.js';
 import { clusterRead } from './cluster-read.js';
 import type { ResolvedItem } from './resolve-targets.js';
 import type { ScaleLive } from './scale-change.js';
@@ -14,9 +15,11 @@ export async function readScaleLive(
   clusters: Clusters,
   items: ResolvedItem[],
   detail: boolean,
+  /** Planning: a failing cluster becomes a message naming it. Applying: it stays transient (retried). */
+  planning = true,
 ): Promise<ScaleLive> {
   const live: ScaleLive = { targets: {}, owners: {}, capacity: {} };
-  const states = await Promise.all(items.map((i) => readDeployment(clusters, i.deployment)));
+  const states = await Promise.all(items.map((i) => readDeployment(clusters, i.deployment, planning)));
   items.forEach((item, n) => {
     const state = states[n]!;
     live.targets[item.deployment.target] = { desired: state.desired, ready: state.ready };
@@ -35,7 +38,7 @@ export async function readScaleLive(
     const d = item.deployment;
     const hpa = hpas.get(`${d.cluster}/${d.namespace}`)?.find((h) => h.target === `Deployment/${d.name}`);
     const owners = ownersOf(states[n]!);
-    if (hpa) owners.unshift(`HPA \`${hpa.name}\` (${hpa.min}–${hpa.max} replicas)`);
+    if (hpa) owners.unshift(`HPA ${code(hpa.name)} (${hpa.min}–${hpa.max} replicas)`);
     if (owners.length) live.owners[d.target] = owners;
   });
   const clusterIds = unique(items.map((i) => i.deployment.cluster));
@@ -48,8 +51,13 @@ export async function readScaleLive(
   return live;
 }
 
-async function readDeployment(clusters: Clusters, d: Deployment): Promise<DeploymentState> {
-  const state = await clusterRead(clusters.client(d.cluster).getDeployment(d.namespace, d.name));
+async function readDeployment(
+  clusters: Clusters,
+  d: Deployment,
+  planning: boolean,
+): Promise<DeploymentState> {
+  const read = clusters.client(d.cluster).getDeployment(d.namespace, d.name);
+  const state = await (planning ? clusterRead(read) : read);
   if (!state)
     throw new UserError(
       `Deployment ${d.namespace}/${d.name} (\`${d.target}\`) does not exist in cluster ${d.cluster}; the inventory and the cluster disagree.`,
@@ -61,7 +69,7 @@ function ownersOf(state: DeploymentState): string[] {
   const owners: string[] = [];
   if (state.annotations[ARGO_TRACKING] || state.labels[ARGO_INSTANCE]) owners.push('Argo CD');
   if (state.annotations[HELM_RELEASE] || state.labels['app.kubernetes.io/managed-by'] === 'Helm')
-    owners.push(`Helm release \`${state.annotations[HELM_RELEASE] ?? '?'}\``);
+    owners.push(`Helm release ${code(state.annotations[HELM_RELEASE] ?? '?')}`);
   return owners;
 }
 

@@ -1,12 +1,13 @@
 import type { Environment } from '../../inventory/schema.js';
 import { environmentOf } from '../../jobs/job-deps.js';
-import { type ChangeKind, defineChangeKind } from '../../plans/change-kind.js';
+import { type ChangeKind, combineProgress, defineChangeKind } from '../../plans/change-kind.js';
 import type { PlanStore } from '../../plans/plan-store.js';
 import { planThread } from '../../plans/post-plan-message.js';
 import type { Chat } from '../../ports/chat.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters } from '../../ports/clusters.js';
 import type { ProgressPacer } from '../../queue/create-progress-reporter.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import { followRollout } from './follow-rollout.js';
 import { readScaleLive } from './read-scale-live.js';
 import { renderScalePlan, scaleWarnings } from './render-scale-plan.js';
@@ -39,7 +40,11 @@ export function createScaleKind(opts: ScaleKindOptions): ChangeKind<ScaleChange,
     precheck: (c) => void resolve(c),
     resources: (c) => resolve(c).map((i) => deploymentResource(i.deployment)),
     summary: (c) => summaryOf(c),
-    readLive: (c) => readScaleLive(opts.clusters, resolve(c), true),
+    // Applying reads only the replica counts, and a failing read stays transient (the job retries).
+    readLive: (c, context) =>
+      context?.phase === 'apply'
+        ? readScaleLive(opts.clusters, resolve(c), false, false)
+        : readScaleLive(opts.clusters, resolve(c), true),
     afterOf(c, before) {
       const targets = { ...before.targets };
       for (const { deployment, replicas } of resolve(c))
@@ -50,9 +55,20 @@ export function createScaleKind(opts: ScaleKindOptions): ChangeKind<ScaleChange,
       const keys = new Set([...Object.keys(a.targets), ...Object.keys(b.targets)]);
       return [...keys].every((k) => a.targets[k]?.desired === b.targets[k]?.desired);
     },
-    async apply(c) {
+    progress(live, before, after) {
+      const states = Object.keys(after.targets).map((t) => {
+        // "before" first: a target the plan leaves as it is counts as not yet done, never as a conflict.
+        const now = live.targets[t]?.desired;
+        if (now === before.targets[t]?.desired) return 'before';
+        return now === after.targets[t]?.desired ? 'after' : 'conflict';
+      });
+      return combineProgress(states);
+    },
+    async apply(c, { live }) {
+      // A resumed run skips the targets its earlier run already scaled.
       for (const { deployment: d, replicas } of resolve(c))
-        await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, replicas);
+        if (live.targets[d.target]?.desired !== replicas)
+          await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, replicas);
     },
     async verify(c, _after, context) {
       const plan = context ? await opts.plans.get(context.planId) : undefined;
@@ -98,7 +114,7 @@ function summaryOf(c: ScaleChange): string {
       ? `reset ${what} to the inventory default`
       : `scale ${what} to ${i.replicas}`;
   });
-  return `${parts.join(', ')}${c.reason ? ` (${c.reason})` : ''}`;
+  return `${parts.join(', ')}${c.reason ? ` (${untrusted(c.reason)})` : ''}`;
 }
 
 function describeItems(items: ResolvedItem[]): string {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { zoneOfName } from '../../changes/dns/validate-record-input.js';
+import { COMMAND_JOBS } from '../../commands/command-jobs.js';
 import { UserError } from '../../errors/user-error.js';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
@@ -8,7 +9,7 @@ import { renderDnsList } from './render-dns-list.js';
 
 /** `/dns list [zone|name]`: the records of the managed zones, answered to the caller. */
 export const dnsListJob = defineJob({
-  name: 'dns.list',
+  name: COMMAND_JOBS.dnsList,
   payload: commandJobPayload(z.object({ target: z.string().optional() })),
   attempts: 2,
   async process({ request, args }, ctx: { deps: JobDeps }) {

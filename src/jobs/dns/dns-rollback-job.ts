@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DNS_KIND, DnsChange, DnsLive } from '../../changes/dns/dns-change.js';
+import { COMMAND_JOBS } from '../../commands/command-jobs.js';
 import { UserError } from '../../errors/user-error.js';
 import { changeKindOf } from '../../plans/change-kind.js';
 import { PLAN_REQUEST_JOB } from '../../plans/plan-job-names.js';
@@ -13,7 +14,7 @@ import type { JobDeps } from '../job-deps.js';
  * before it, in that plan's thread. A normal plan (two-person rule), unless `--incident`.
  */
 export const dnsRollbackJob = defineJob({
-  name: 'dns.rollback',
+  name: COMMAND_JOBS.dnsRollback,
   payload: commandJobPayload(
     z.object({ planId: z.string(), incident: z.boolean(), reason: z.string().optional() }),
   ),
@@ -31,7 +32,7 @@ export const dnsRollbackJob = defineJob({
     const kind = changeKindOf(ctx.deps.kinds, DNS_KIND);
     const change = DnsChange.parse(plan.change);
     const before = DnsLive.parse(plan.before);
-    const inverse = DnsChange.parse(kind.invert(change, before));
+    const inverse = DnsChange.parse(kind.invert(change, before, { role: request.role }));
     const thread = planThread(plan);
     await ctx.deps.queue.enqueue(
       PLAN_REQUEST_JOB,
@@ -40,7 +41,6 @@ export const dnsRollbackJob = defineJob({
         change: {
           ...inverse,
           rollbackOf: plan.id,
-          requesterRole: request.role,
           ...(args.incident ? { incident: true } : {}),
           ...(args.reason ? { reason: args.reason } : {}),
         },

@@ -3,6 +3,7 @@ import { DNS_KIND, type DnsChange, type DnsItem } from '../../changes/dns/dns-ch
 import { inventoryRecords } from '../../changes/dns/inventory-records.js';
 import { sameValues } from '../../changes/dns/record-values.js';
 import { normalizeName } from '../../changes/dns/validate-record-input.js';
+import { COMMAND_JOBS } from '../../commands/command-jobs.js';
 import { submitChange } from '../../plans/submit-change.js';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
@@ -13,7 +14,7 @@ import { environmentOf, type JobDeps } from '../job-deps.js';
  * in one change (one batch per zone). Records the inventory does not know are left alone.
  */
 export const dnsSyncJob = defineJob({
-  name: 'dns.sync',
+  name: COMMAND_JOBS.dnsSync,
   payload: commandJobPayload(
     z.object({ force: z.boolean(), incident: z.boolean(), reason: z.string().optional() }),
   ),

@@ -3,6 +3,7 @@ import type { DnsLiveItem, DnsType } from '../../changes/dns/dns-change.js';
 import { describeValues, sortValues } from '../../changes/dns/record-values.js';
 import { zoneOfName } from '../../changes/dns/validate-record-input.js';
 import { resolveItem } from '../../changes/dns/verify-dns.js';
+import { COMMAND_JOBS } from '../../commands/command-jobs.js';
 import { UserError } from '../../errors/user-error.js';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
@@ -12,7 +13,7 @@ const TYPES: DnsType[] = ['A', 'AAAA', 'CNAME', 'TXT'];
 
 /** `/dns verify <name> [type]`: what the API holds, and whether a DoH resolver answers the same. */
 export const dnsVerifyJob = defineJob({
-  name: 'dns.verify',
+  name: COMMAND_JOBS.dnsVerify,
   payload: commandJobPayload(z.object({ name: z.string(), type: z.string().optional() })),
   attempts: 2,
   async process({ request, args }, ctx: { deps: JobDeps }) {

@@ -4,6 +4,8 @@ import { normalizeName } from '../../changes/dns/validate-record-input.js';
 import type { Environment } from '../../inventory/schema.js';
 import type { Blocks } from '../../ports/chat.js';
 import type { DnsRecordState } from '../../ports/dns-provider.js';
+import { code } from '../../slack-text/code.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 
 const MAX_CHARS = 2800;
 const MAX_SECTIONS = 40;
@@ -16,7 +18,8 @@ export interface DnsListing {
   records: DnsRecordState[];
 }
 
-function line(r: DnsRecordState, env: Environment): string {
+/** One record's line; names, types and contents come from Cloudflare, where anyone with dashboard access writes them. */
+function line(r: DnsRecordState, env: Environment): { text: string; drift: boolean } {
   const name = normalizeName(r.name);
   const value = {
     content: r.type === 'CNAME' ? normalizeName(r.content) : r.content,
@@ -33,7 +36,10 @@ function line(r: DnsRecordState, env: Environment): string {
     tracked && !sameValues([value], [tracked.value])
       ? ` · inventory: ${describeValues([tracked.value])}`
       : '';
-  return `${mark} \`${name}\` ${r.type} → ${describeValues([value])}${drift}`;
+  return {
+    text: `${mark} ${code(name)} ${untrusted(r.type)} → ${describeValues([value])}${drift}`,
+    drift: !!drift,
+  };
 }
 
 /** Sections of record lines (Slack caps a section at 3,000 characters and a message at 50 blocks). */
@@ -54,7 +60,8 @@ function sections(lines: string[]): Blocks {
 /** `/dns list`: every record (or one name's) with drift against the inventory marked; missing ones listed. */
 export function renderDnsList(listing: DnsListing): { text: string; blocks: Blocks } {
   const { env, records } = listing;
-  const lines = records.map((r) => line(r, env));
+  const listed = records.map((r) => line(r, env));
+  const lines = listed.map((l) => l.text);
   const present = new Set(records.map((r) => `${normalizeName(r.name)}|${r.type}`));
   const missing = inventoryRecords(env).filter(
     (i) =>
@@ -64,10 +71,10 @@ export function renderDnsList(listing: DnsListing): { text: string; blocks: Bloc
   );
   for (const m of missing)
     lines.push(
-      `:x: *missing* \`${m.record.name}\` ${m.record.type} · inventory: ${describeValues([m.value])}`,
+      `:x: *missing* ${code(m.record.name)} ${m.record.type} · inventory: ${describeValues([m.value])}`,
     );
-  const drifted = lines.filter((l) => l.includes('*drift*')).length;
-  const scope = listing.name ? `\`${listing.name}\`` : listing.zones.join(', ');
+  const drifted = listed.filter((l) => l.drift).length;
+  const scope = listing.name ? code(listing.name) : listing.zones.join(', ');
   const head = `*DNS ${scope}* · ${records.length} record(s) · ${drifted} drifted · ${missing.length} missing from Cloudflare`;
   const legend = ':large_green_circle: matches inventory · :warning: drift · :white_circle: not in inventory';
   const blocks: Blocks = [

@@ -1,7 +1,9 @@
+import { shortFailure } from '../../errors/short-failure.js';
 import type { Environment } from '../../inventory/schema.js';
 import type { Clusters, DeploymentState } from '../../ports/clusters.js';
 import type { DnsProvider, DnsRecordState } from '../../ports/dns-provider.js';
-import { settleWithin } from '../settle-within.js';
+import { type Logger, silentLogger } from '../../queue/logger.js';
+import { type Settled, settleWithin } from '../settle-within.js';
 
 export interface DeploymentStatus {
   target: string;
@@ -10,6 +12,7 @@ export interface DeploymentStatus {
   name: string;
   inventoryDefault: number;
   live?: DeploymentState;
+  /** Short, class-based text (see shortFailure); the raw error goes to the logs only. */
   error?: string;
 }
 
@@ -29,6 +32,8 @@ export interface StatusReport {
   unreachableClusters: string[];
 }
 
+export const NOT_FOUND = 'not found in the cluster';
+
 /**
  * Reads every deployment and DNS record of the environment in parallel. Each call has its own
  * deadline, so one unreachable cluster is reported as such while the others still answer.
@@ -36,8 +41,13 @@ export interface StatusReport {
 export async function collectStatus(
   env: Environment,
   deps: { clusters: Clusters; dns: DnsProvider },
-  timeoutMs = 8000,
+  opts: { timeoutMs?: number; log?: Logger } = {},
 ): Promise<StatusReport> {
+  const timeoutMs = opts.timeoutMs ?? 8000;
+  const failure = (where: string, result: Extract<Settled<unknown>, { ok: false }>) => {
+    (opts.log ?? silentLogger).warn({ err: result.cause, env: env.name, where }, 'status read failed');
+    return shortFailure(result.cause);
+  };
   const deploymentsP = Promise.all(
     env.deployments.map(async (d): Promise<DeploymentStatus> => {
       const base = {
@@ -51,15 +61,15 @@ export async function collectStatus(
         deps.clusters.client(d.cluster).getDeployment(d.namespace, d.name),
         timeoutMs,
       );
-      if (!result.ok) return { ...base, error: result.error };
-      if (!result.value) return { ...base, error: 'not found in the cluster' };
+      if (!result.ok) return { ...base, error: failure(`${d.cluster} ${d.namespace}/${d.name}`, result) };
+      if (!result.value) return { ...base, error: NOT_FOUND };
       return { ...base, live: result.value };
     }),
   );
   const dnsP = Promise.all(
     env.dns.zones.map(async (zone) => {
       const result = await settleWithin(deps.dns.listRecords(zone.name), timeoutMs);
-      if (!result.ok) return { zone: zone.name, records: [], error: result.error };
+      if (!result.ok) return { zone: zone.name, records: [], error: failure(`zone ${zone.name}`, result) };
       return {
         zone: zone.name,
         records: zone.records.map((want): RecordStatus => {
@@ -73,9 +83,7 @@ export async function collectStatus(
   );
   const [deployments, dns] = await Promise.all([deploymentsP, dnsP]);
   const unreachableClusters = [
-    ...new Set(
-      deployments.filter((d) => d.error && d.error !== 'not found in the cluster').map((d) => d.cluster),
-    ),
+    ...new Set(deployments.filter((d) => d.error && d.error !== NOT_FOUND).map((d) => d.cluster)),
   ];
   return { env: env.name, deployments, rotator: rotatorStatus(env, deployments), dns, unreachableClusters };
 }

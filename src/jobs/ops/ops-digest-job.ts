@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
+import type { Logger } from '../../queue/logger.js';
 import { environmentOf, type JobDeps } from '../job-deps.js';
 import { collectStatus } from './collect-status.js';
 import { renderStatus } from './render-status.js';
@@ -15,8 +16,8 @@ export const opsDigestJob = defineJob({
   name: 'ops.digest',
   payload: OpsDigestPayload,
   attempts: 3,
-  async process({ meta, environment }, ctx: { deps: JobDeps }) {
-    const report = await collectStatus(environmentOf(ctx.deps, environment), ctx.deps);
+  async process({ meta, environment }, ctx: { deps: JobDeps; log: Logger }) {
+    const report = await collectStatus(environmentOf(ctx.deps, environment), ctx.deps, { log: ctx.log });
     const { text, blocks } = renderStatus(report);
     await ctx.deps.chat.post({ channel: meta.channel, text: `Scheduled digest · ${text}`, blocks });
   },

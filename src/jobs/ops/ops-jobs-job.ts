@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { callerScope } from '../../access/caller-scope.js';
+import { environmentForChannel } from '../../access/environment-for-channel.js';
 import { defineJob } from '../../queue/define-job.js';
 import type { JobSummary } from '../../queue/job-introspection.js';
 import { commandJobPayload } from '../command-job.js';
 import type { JobDeps } from '../job-deps.js';
+import { auditReadDenied } from './audit-read-denied.js';
 import { chunkLines } from './ops-audit-job.js';
 
 const STATE_ICON: Record<string, string> = {
@@ -26,13 +29,22 @@ function iso(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
-/** `/ops jobs`: running, waiting and scheduled jobs first, then the latest finished ones. */
+// Jobs are tied to an environment through the ops channel they answer in (every job of a command or plan has one).
+function environmentOfJob(deps: JobDeps, job: JobSummary): string | undefined {
+  return job.channel ? environmentForChannel(deps.environments, job.channel)?.name : undefined;
+}
+
+/** `/ops jobs`: the caller's environments' running, waiting and scheduled jobs first, then the latest finished ones. */
 export const opsJobsJob = defineJob({
   name: 'ops.jobs',
   payload: commandJobPayload(z.object({})),
   attempts: 2,
   async process({ request }, ctx: { deps: JobDeps }) {
-    const jobs = await ctx.deps.queue.jobs.recent(20);
+    const scope = await callerScope(ctx.deps, request.user);
+    // Read well past 20 so a caller of one busy environment's neighbour still gets a full list.
+    const jobs = (await ctx.deps.queue.jobs.recent(200))
+      .filter((j) => scope.sees(environmentOfJob(ctx.deps, j), j.requester))
+      .slice(0, 20);
     const lines = jobs.map(jobLine);
     await ctx.deps.chat.postEphemeral({
       channel: request.channel,
@@ -55,7 +67,19 @@ export const opsJobJob = defineJob({
   payload: commandJobPayload(z.object({ jobId: z.string() })),
   attempts: 2,
   async process({ request, args }, ctx: { deps: JobDeps }) {
-    const job = await ctx.deps.queue.jobs.get(args.jobId);
+    const found = await ctx.deps.queue.jobs.get(args.jobId);
+    const environment = found && environmentOfJob(ctx.deps, found);
+    const scope = await callerScope(ctx.deps, request.user);
+    // Another environment's job is "not found", word for word: its existence is not the caller's to know.
+    const job = found && scope.sees(environment, found.requester) ? found : undefined;
+    if (found && !job && environment)
+      await auditReadDenied(
+        ctx.deps,
+        request,
+        'ops.job',
+        environment,
+        `job ${found.id}: no role in ${environment}`,
+      );
     const text = job
       ? [
           jobLine(job),

@@ -1,5 +1,5 @@
 import type { Blocks } from '../../ports/chat.js';
-import type { DeploymentStatus, RecordStatus, StatusReport } from './collect-status.js';
+import { type DeploymentStatus, NOT_FOUND, type RecordStatus, type StatusReport } from './collect-status.js';
 
 /** `/ops status` as Block Kit: one section per cluster, the rotator, then DNS against the inventory. */
 export function renderStatus(report: StatusReport, pauses: string[] = []): { text: string; blocks: Blocks } {
@@ -21,16 +21,22 @@ export function renderStatus(report: StatusReport, pauses: string[] = []): { tex
   }
   if (pauses.length) sections.push(['*Scheduled*', ...pauses.map((p) => `• ${p}`)].join('\n'));
   for (const zone of report.dns) {
-    const lines = zone.error
-      ? [`:red_circle: could not read records: ${zone.error}`]
-      : zone.records.map(recordLine);
+    const lines = zone.error ? [`:red_circle: Cloudflare: ${zone.error}`] : zone.records.map(recordLine);
     sections.push([`*DNS ${zone.zone}*`, ...lines].join('\n'));
   }
   const drift = report.deployments.filter((d) => d.live && d.live.desired !== d.inventoryDefault).length;
   const dnsDrift = report.dns.flatMap((z) => z.records).filter((r) => !r.matches).length;
+  // One short reason per failing cluster (its first failed read) and zone: enough to decide whether to wait.
+  const down = [
+    ...report.unreachableClusters.map(
+      (c) =>
+        `${c}: ${report.deployments.find((d) => d.cluster === c && d.error && d.error !== NOT_FOUND)?.error ?? 'unreachable'}`,
+    ),
+    ...report.dns.filter((z) => z.error).map((z) => `Cloudflare: ${z.error}`),
+  ];
   const summary =
-    report.unreachableClusters.length > 0
-      ? `:red_circle: ${report.unreachableClusters.length} cluster(s) unreachable`
+    down.length > 0
+      ? `:red_circle: ${down.join('; ')}`
       : drift + dnsDrift === 0
         ? ':white_check_mark: everything matches the inventory'
         : `:warning: ${drift} deployment(s) and ${dnsDrift} DNS record(s) differ from the inventory`;

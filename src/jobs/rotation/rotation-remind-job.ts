@@ -6,6 +6,7 @@ import { formatDuration } from '../../commands/parse-duration.js';
 import { slackTime } from '../../plans/render-plan.js';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import type { JobDeps } from '../job-deps.js';
 
 export const ROTATION_EXTEND_ACTION = 'rotation.extend';
@@ -19,7 +20,7 @@ export const rotationRemindJob = defineJob({
     const pause = await new PauseStore(ctx.deps.redis, ctx.deps.prefix).get(p.environment);
     // Extended, resumed or replaced since this reminder was scheduled.
     if (pause?.planId !== p.planId || pause.until !== p.until) return { skipped: true };
-    const by = pause.reason ? ` (${pause.reason})` : '';
+    const by = pause.reason ? ` (${untrusted(pause.reason)})` : '';
     const text = `:alarm_clock: Key rotation in ${p.environment} resumes ${slackTime(pause.until)}; paused by <@${pause.requester}>${by}. Extend it if the workshop is still running.`;
     await ctx.deps.chat.post({
       channel: pause.channel,

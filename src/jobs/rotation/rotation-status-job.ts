@@ -4,6 +4,7 @@ import { rotatorOf } from '../../changes/rotation/rotation-kind.js';
 import { nextRotationWindow } from '../../changes/rotation/rotation-window.js';
 import { slackTime } from '../../plans/render-plan.js';
 import { defineJob } from '../../queue/define-job.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import { commandJobPayload } from '../command-job.js';
 import { environmentOf, type JobDeps } from '../job-deps.js';
 import { settleWithin } from '../settle-within.js';
@@ -34,7 +35,7 @@ export const rotationStatusJob = defineJob({
         `:arrows_counterclockwise: Key rotation is *running* (${state.value.ready}/${state.value.desired} ready)`,
       );
     if (pause) {
-      const why = pause.reason ? `: ${pause.reason}` : '';
+      const why = pause.reason ? `: ${untrusted(pause.reason)}` : '';
       lines.push(`Paused since ${slackTime(pause.since)} by <@${pause.requester}>${why}`);
       lines.push(`Scheduled resume: ${slackTime(pause.until)} (plan \`${pause.planId}\`)`);
     } else if (state.ok && state.value?.desired === 0)

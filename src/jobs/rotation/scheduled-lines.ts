@@ -1,5 +1,6 @@
 import { PauseStore } from '../../changes/rotation/pause-store.js';
 import { slackTime } from '../../plans/render-plan.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import type { JobDeps } from '../job-deps.js';
 
 /** Pauses in effect and scheduled reverts of an environment, one line each (for /ops status and App Home). */
@@ -12,7 +13,7 @@ export async function scheduledLines(deps: JobDeps, environment: string): Promis
   const lines: string[] = [];
   if (pause)
     lines.push(
-      `Key rotation paused by <@${pause.requester}>${pause.reason ? ` (${pause.reason})` : ''}, resumes ${slackTime(pause.until)}`,
+      `Key rotation paused by <@${pause.requester}>${pause.reason ? ` (${untrusted(pause.reason)})` : ''}, resumes ${slackTime(pause.until)}`,
     );
   for (const plan of plans) {
     if (plan.environment !== environment || plan.status !== 'applied' || plan.revertedBy) continue;

@@ -39,6 +39,8 @@ export class ClusterSim {
   rng: Rng;
   readonly crashLooping = new Set<string>();
   readonly imagePullFailing = new Set<string>();
+  /** Deployment key → what its pods' failing readiness probe prints (kubelet quotes it in an Event). */
+  readonly readinessFailing = new Map<string, string>();
   /** Node name → used share of its root filesystem (0..1). */
   readonly nodeStorage = new Map<string, number>();
   /** Image reference → manifest digest the "registry" resolves it to. */
@@ -137,6 +139,7 @@ export class ClusterSim {
     this.immediate = undefined;
     this.crashLooping.clear();
     this.imagePullFailing.clear();
+    this.readinessFailing.clear();
     this.nodeStorage.clear();
     this.digests.clear();
     this.podAux.clear();
@@ -211,7 +214,9 @@ export class ClusterSim {
         continue;
       }
       const key = this.deploymentKeyOf(pod);
-      const faulted = key !== undefined && (this.crashLooping.has(key) || this.imagePullFailing.has(key));
+      const faulted =
+        key !== undefined &&
+        (this.crashLooping.has(key) || this.imagePullFailing.has(key) || this.readinessFailing.has(key));
       if (faulted && ignoreFaulted) continue;
       if (faulted || pod.status.conditions?.find((c) => c.type === 'Ready')?.status !== 'True') return 'fast';
     }

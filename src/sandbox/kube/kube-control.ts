@@ -107,6 +107,16 @@ export class KubeControl {
     this.toggle(this.sim(clusterId), 'imagePullFailing', namespace, deployment, on);
   }
 
+  /** A failing exec readiness probe on a deployment's pods; `output` is what the probe printed (undefined: passing again). */
+  failReadiness(clusterId: string, namespace: string, deployment: string, output: string | undefined): void {
+    const sim = this.sim(clusterId);
+    requireDeployment(sim, namespace, deployment);
+    const key = `${namespace}/${deployment}`;
+    if (output === undefined) sim.readinessFailing.delete(key);
+    else sim.readinessFailing.set(key, output);
+    sim.kick();
+  }
+
   exhaustCapacity(clusterId: string, on: boolean): void {
     exhaustCapacity(this.sim(clusterId), on);
   }

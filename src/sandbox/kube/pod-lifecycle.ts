@@ -74,6 +74,17 @@ function failPull(sim: ClusterSim, pod: Pod, cs: ContainerStatus): void {
   sim.event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', kubelet(pod, fp));
 }
 
+/** An exec readiness probe that keeps failing: the pod runs but is never Ready, and the kubelet quotes the probe's output. */
+function failReadiness(sim: ClusterSim, pod: Pod, output: string): Work {
+  if (isReady(pod)) {
+    setReadiness(pod, false, sim.now());
+    save(sim, pod);
+  }
+  const fp = `spec.containers{${pod.spec.containers[0]?.name ?? ''}}`;
+  sim.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${output}`, kubelet(pod, fp));
+  return 'slow';
+}
+
 function startContainers(sim: ClusterSim, pod: Pod, pulled: boolean): void {
   const now = sim.now();
   for (const cs of pod.status.containerStatuses ?? []) {
@@ -182,6 +193,8 @@ export function stepPod(sim: ClusterSim, pod: Pod): Work {
     save(sim, pod);
     return 'fast';
   }
+  const probeOutput = owner ? sim.readinessFailing.get(owner) : undefined;
+  if (probeOutput !== undefined) return failReadiness(sim, pod, probeOutput);
   if (!isReady(pod)) {
     setReadiness(pod, true, sim.now());
     save(sim, pod);

@@ -8,13 +8,15 @@ export interface FaultSpec {
   status: number;
   /** How many of the next requests fail. */
   count: number;
-  /** Seconds for the `retry-after` header (429 only). */
-  retryAfter?: number;
+  /** The `retry-after` header (429 only): seconds, or a string sent as is (e.g. an HTTP date). */
+  retryAfter?: number | string;
+  /** Only requests with one of these methods fail (e.g. writes but not reads); all when unset. */
+  methods?: string[];
 }
 
 export interface TakenFault {
   status?: number;
-  retryAfter?: number;
+  retryAfter?: number | string;
   delayMs: number;
 }
 
@@ -43,10 +45,10 @@ export class Faults {
   }
 
   /** Consumes one injected failure for `api`, if any, and reports latency to add. */
-  take(api: string): TakenFault {
+  take(api: string, method?: string): TakenFault {
     const delayMs = this.latency.get(api) ?? 0;
     const spec = this.failures.get(api);
-    if (!spec) return { delayMs };
+    if (!spec || (spec.methods && !spec.methods.includes(method ?? ''))) return { delayMs };
     spec.count -= 1;
     if (spec.count <= 0) this.failures.delete(api);
     return {

@@ -92,7 +92,7 @@ export async function applyFault(
     res.socket?.destroy();
     return true;
   }
-  const fault = faults.take(api);
+  const fault = faults.take(api, res.req?.method);
   if (fault.delayMs > 0) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault.status === undefined) return false;
   const headers: Record<string, string> = {};

@@ -28,29 +28,51 @@ async function dig(name: string, type = 'A'): Promise<DnsJson> {
 }
 
 const controlElb = 'ai-coder-control-7f3a9c1e2b4d5f60.elb.us-east-2.amazonaws.com';
+const oregon = 'oregon-proxy.ai.coder.com';
+const oregonElb = 'ai-coder-oregon-4c8e2a6b1d3f5e79.elb.us-west-2.amazonaws.com';
 
 describe('cloudflare sandbox: DNS over HTTPS (JSON)', () => {
   it('answers a CNAME query with the target and a trailing dot', async () => {
-    const r = await dig(zoneName, 'CNAME');
+    const r = await dig(oregon, 'CNAME');
     expect(r).toMatchObject({
       Status: 0,
       TC: false,
       RD: true,
       RA: true,
-      Question: [{ name: 'ai.coder.com.', type: 5 }],
+      Question: [{ name: `${oregon}.`, type: 5 }],
     });
-    expect(r.Answer).toEqual([{ name: 'ai.coder.com.', type: 5, TTL: 300, data: `${controlElb}.` }]);
+    expect(r.Answer).toEqual([{ name: `${oregon}.`, type: 5, TTL: 300, data: `${oregonElb}.` }]);
   });
 
   it('follows the CNAME for an A query down to the load balancer addresses', async () => {
-    const r = await dig(zoneName, 'A');
-    expect(r.Answer?.[0]).toMatchObject({ type: 5, data: `${controlElb}.` });
+    const r = await dig(oregon, 'A');
+    expect(r.Answer?.[0]).toMatchObject({ type: 5, data: `${oregonElb}.` });
     const addresses = r.Answer!.slice(1);
     expect(addresses.length).toBeGreaterThan(0);
     for (const a of addresses) {
-      expect(a).toMatchObject({ name: `${controlElb}.`, type: 1 });
+      expect(a).toMatchObject({ name: `${oregonElb}.`, type: 1 });
       expect(a.data).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     }
+  });
+
+  it('flattens the apex CNAME as Cloudflare does: A answers owned by the apex, never the CNAME', async () => {
+    const target = (await dig(controlElb, 'A')).Answer!;
+    const apex = await dig(zoneName, 'A');
+    expect(apex.Status).toBe(0);
+    expect(apex.Answer).toEqual(
+      target.map((a) => ({ name: 'ai.coder.com.', type: 1, TTL: 60, data: a.data })),
+    );
+    const cname = await dig(zoneName, 'CNAME');
+    expect(cname.Status).toBe(0);
+    expect(cname.Answer).toBeUndefined();
+    // The load balancer has no IPv6 address, so neither has the apex (NODATA, not the CNAME).
+    expect((await dig(zoneName, 'AAAA')).Answer).toBeUndefined();
+    // A target inside the zone is flattened through its own CNAME chain.
+    t.sandbox.control.setRecord(zoneName, zoneName, 'CNAME', { content: oregon });
+    const viaOregon = (await dig(oregon, 'A')).Answer!.filter((a) => a.type === 1);
+    expect((await dig(zoneName, 'A')).Answer?.map((a) => [a.name, a.data])).toEqual(
+      viaOregon.map((a) => ['ai.coder.com.', a.data]),
+    );
   });
 
   it('answers workspace subdomains from the wildcard unless an exact record exists', async () => {
@@ -107,7 +129,7 @@ describe('cloudflare sandbox: DNS over HTTPS (JSON)', () => {
 
   it('refuses names outside the managed zones (SERVFAIL) and accepts numeric types', async () => {
     expect((await dig('example.org', 'A')).Status).toBe(2);
-    expect((await dig(zoneName, '5')).Answer?.[0]?.type).toBe(5);
+    expect((await dig(oregon, '5')).Answer?.[0]?.type).toBe(5);
   });
 
   it('requires the JSON media type and a name, answering 400 with an error text', async () => {

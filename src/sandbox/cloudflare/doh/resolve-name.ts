@@ -116,9 +116,11 @@ function answerNode(
       Authority: [],
     };
   }
+  const apexCname = qname === zone.name ? node.find((r) => r.type === 'CNAME' && !r.proxied) : undefined;
   // Cloudflare lets TXT/MX live beside a CNAME and answers them directly; a proxied CNAME stays hidden.
-  const matching = node.filter((r) => TypeNumbers[r.type] === qtype && !r.proxied);
+  const matching = node.filter((r) => TypeNumbers[r.type] === qtype && !r.proxied && r !== apexCname);
   if (matching.length > 0) return { Status: 0, Answer: matching.map((r) => answer(qname, r)), Authority: [] };
+  if (apexCname) return flattenApex(store, zone, apexCname, qtype, depth);
   const cname = node.find((r) => r.type === 'CNAME' && !r.proxied);
   if (cname && qtype !== 5) {
     const rest = depth < maxChase ? resolveAt(store, cname.content, qtype, depth + 1) : undefined;
@@ -126,6 +128,37 @@ function answerNode(
     return { Status: tail.Status, Answer: [answer(qname, cname), ...tail.Answer], Authority: tail.Authority };
   }
   return { Status: 0, Answer: [], Authority: [soa(zone)] };
+}
+
+/**
+ * Cloudflare always flattens a CNAME at the zone apex: address queries get the target's final addresses
+ * owned by the apex, with the lower of the two TTLs; the CNAME itself is never served. A target without
+ * addresses gives NODATA, one that cannot be resolved (outside the zones, not a load balancer) SERVFAIL.
+ */
+function flattenApex(
+  store: ZoneStore,
+  zone: Zone,
+  cname: StoredRecord,
+  qtype: number,
+  depth: number,
+): Resolution {
+  const nodata: Resolution = { Status: 0, Answer: [], Authority: [soa(zone)] };
+  if (qtype !== 1 && qtype !== 28) return nodata;
+  const target = depth < maxChase ? resolveAt(store, cname.content, qtype, depth + 1) : undefined;
+  if (!target || target.Status === 2) return { Status: 2, Answer: [], Authority: [] };
+  const addresses = target.Answer.filter((a) => a.type === qtype);
+  if (addresses.length === 0) return nodata;
+  const ttl = cname.ttl === 1 ? autoTtl : cname.ttl;
+  return {
+    Status: 0,
+    Answer: addresses.map((a) => ({
+      name: `${zone.name}.`,
+      type: qtype,
+      TTL: Math.min(ttl, a.TTL),
+      data: a.data,
+    })),
+    Authority: [],
+  };
 }
 
 function resolveAt(store: ZoneStore, qname: string, qtype: number, depth: number): Resolution {
@@ -139,9 +172,9 @@ function resolveAt(store: ZoneStore, qname: string, qtype: number, depth: number
 
 /**
  * Answers a query from the current records, like Cloudflare's resolver sees an authoritative
- * zone: CNAMEs are followed, wildcards synthesized, proxied names answered with anycast addresses.
- * Names outside the managed zones get SERVFAIL (this resolver cannot recurse), except AWS load
- * balancer names, which get stable addresses.
+ * zone: CNAMEs are followed (and flattened at the apex), wildcards synthesized, proxied names answered
+ * with anycast addresses. Names outside the managed zones get SERVFAIL (this resolver cannot recurse),
+ * except AWS load balancer names, which get stable addresses.
  */
 export function resolveName(store: ZoneStore, qname: string, qtype: number): Resolution {
   return resolveAt(store, qname, qtype, 0);
