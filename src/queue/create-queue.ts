@@ -123,7 +123,7 @@ async function addOnce(
   jobId: string,
 ): Promise<EnqueueResult> {
   const key = `${queue.opts.prefix}:${queue.name}:${jobId}`;
-  if ((await connection.exists(key)) === 1) return { jobId, duplicate: true };
+  // No existence check first: BullMQ keeps the existing job (or its deduplication key) on its own.
   const token = randomBytes(8).toString('hex');
   await queue.add(name, { ...data, [ENQUEUE_TOKEN]: token }, opts);
   const stored = await connection.hget(key, 'data');

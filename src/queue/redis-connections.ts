@@ -10,6 +10,8 @@ export function createProducerConnection(url: string): Redis {
     maxRetriesPerRequest: 1,
     connectTimeout: 2_000,
     commandTimeout: 2_000,
+    // Concurrent acks share socket writes instead of one write per command.
+    enableAutoPipelining: true,
   });
 }
 

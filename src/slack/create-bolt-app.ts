@@ -82,6 +82,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
       clientOptions,
       logger: opts.logger,
       logLevel: LogLevel.WARN,
+      // No conversation state is used; Bolt's default store builds an error object on every request.
+      convoStore: false,
     });
   } else {
     if (!opts.appToken) throw new Error('Socket Mode needs an app-level token (xapp-…)');
@@ -104,6 +106,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
       clientOptions,
       logger: opts.logger,
       logLevel: LogLevel.WARN,
+      // No conversation state is used; Bolt's default store builds an error object on every request.
+      convoStore: false,
     });
   }
   const scrub = opts.scrub ?? createSecretScrubber([]);
