@@ -28,8 +28,9 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = 
   'users.lookupByEmail': ['users:read.email'],
   'conversations.info': ['channels:read'],
   'conversations.members': ['channels:read'],
-  'conversations.history': ['channels:history'],
-  'conversations.replies': ['channels:history'],
+  // Ops channels may be private: both kinds of history scope.
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'reactions.add': ['reactions:write'],
   'pins.add': ['pins:write'],
   'team.info': ['team:read'],

@@ -1,6 +1,7 @@
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { revertJobId } from './plan-job-names.js';
+import { postOnce } from './post-once.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
 import { renderResult } from './render-plan.js';
 import { scheduleRevert } from './schedule-revert.js';
@@ -24,11 +25,17 @@ export async function announceApplied(deps: PlanDeps, planId: string): Promise<P
   if (plan.resultTs) return plan;
   const verified = plan.verified ?? false;
   const thread = planThread(plan);
-  const posted = await deps.chat.post({
+  // Audited first (once by key), then posted once (by key): a crash anywhere repeats neither.
+  await auditApplied(deps, plan, verified);
+  const posted = await postOnce(deps, planId, 'resultTs', {
     channel: plan.channel,
     ...renderResult(plan, plan.result ?? '', verified),
     ...(thread ? { threadTs: thread } : {}),
   });
+  return { ...plan, resultTs: posted.ts };
+}
+
+async function auditApplied(deps: PlanDeps, plan: Plan, verified: boolean): Promise<void> {
   await deps.audit.append(
     {
       at: deps.clock.now(),
@@ -44,6 +51,4 @@ export async function announceApplied(deps: PlanDeps, planId: string): Promise<P
     },
     { once: `applied-${plan.id}` },
   );
-  await deps.plans.update(planId, { resultTs: posted.ts });
-  return { ...plan, resultTs: posted.ts };
 }

@@ -58,6 +58,9 @@ export const PlanState = z.object({
     .transform((v) => v === 'true')
     .optional(),
   resultTs: z.string().optional(),
+  /** Set just before the plan message / result is posted: a re-run finds a post that was not recorded. */
+  messageClaim: z.string().optional(),
+  resultClaim: z.string().optional(),
   revertAt: z.coerce.number().optional(),
   /** The applied plan that undid this one. */
   revertedBy: z.string().optional(),

@@ -2,6 +2,7 @@ import { createProgressReporter } from '../queue/create-progress-reporter.js';
 import { changeKindOf } from './change-kind.js';
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
+import { postOnce } from './post-once.js';
 import { renderPlanMessage } from './render-plan.js';
 
 function render(deps: PlanDeps, plan: Plan) {
@@ -12,12 +13,12 @@ function render(deps: PlanDeps, plan: Plan) {
 
 /** Posts the plan (in the requester's thread if there is one) and remembers the message for later edits. */
 export async function postPlanMessage(deps: PlanDeps, plan: Plan): Promise<Plan> {
-  const posted = await deps.chat.post({
+  // Once, even if the plan job crashes between posting and recording: a second live Approve must not appear.
+  const posted = await postOnce(deps, plan.id, 'messageTs', {
     channel: plan.channel,
     ...render(deps, plan),
     ...(plan.threadTs ? { threadTs: plan.threadTs } : {}),
   });
-  await deps.plans.update(plan.id, { messageTs: posted.ts });
   return { ...plan, messageTs: posted.ts };
 }
 

@@ -2,6 +2,7 @@ import { ConflictError } from '../errors/user-error.js';
 import { BusyError } from '../locks/busy-error.js';
 import type { JobFailure } from '../queue/define-job.js';
 import type { PlanDeps } from './plan-deps.js';
+import { postOnce } from './post-once.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
 
 /** A plan that will not be applied: mark it failed, say why in its thread, audit it. */
@@ -28,11 +29,6 @@ export async function reportApplyFailure(
   if (!moved.ok && (moved.fenced || moved.status !== 'failed' || plan.resultTs)) return;
   await refreshPlanMessage(deps, planId);
   const thread = planThread(plan);
-  const posted = await deps.chat.post({
-    channel: plan.channel,
-    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}`,
-    ...(thread ? { threadTs: thread } : {}),
-  });
   const refused = failure.error instanceof ConflictError || failure.error instanceof BusyError;
   await deps.audit.append(
     {
@@ -48,5 +44,9 @@ export async function reportApplyFailure(
     },
     { once: `failed-${plan.id}` },
   );
-  await deps.plans.update(planId, { resultTs: posted.ts });
+  await postOnce(deps, planId, 'resultTs', {
+    channel: plan.channel,
+    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}`,
+    ...(thread ? { threadTs: thread } : {}),
+  });
 }

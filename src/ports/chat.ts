@@ -6,6 +6,8 @@ export interface ChatMessage {
   text: string;
   blocks?: Blocks;
   threadTs?: string;
+  /** Stored with the message (Slack message metadata), so `findPosted` can find it again after a crash. */
+  key?: string;
 }
 
 export interface PostedMessage {
@@ -33,4 +35,9 @@ export interface Chat {
     },
   ): Promise<void>;
   publishHome(userId: string, blocks: Blocks): Promise<void>;
+  /**
+   * The bot's message posted with `key` in the thread `threadTs` (or, without one, among the channel's
+   * recent messages), if any: how a re-run after a crash learns that its post already went out.
+   */
+  findPosted(channel: string, threadTs: string | undefined, key: string): Promise<PostedMessage | undefined>;
 }

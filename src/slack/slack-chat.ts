@@ -9,6 +9,9 @@ export interface SlackChatOptions {
   scrub?: Scrub;
 }
 
+/** Slack message-metadata event type under which posts carry their idempotency key. */
+const MESSAGE_KEY_EVENT = 'opsbot_message';
+
 /** The Chat port over Slack's Web API; every message leaves through `cleanOutgoing`. */
 export class SlackChat implements Chat {
   private readonly fetchFn: typeof fetch;
@@ -29,9 +32,32 @@ export class SlackChat implements Chat {
       text: message.text,
       ...(message.blocks ? { blocks: message.blocks as never } : {}),
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      ...(original.key
+        ? { metadata: { event_type: MESSAGE_KEY_EVENT, event_payload: { key: original.key } } }
+        : {}),
       unfurl_links: false,
     });
     return { channel: res.channel ?? message.channel, ts: res.ts ?? '' };
+  }
+
+  async findPosted(
+    channel: string,
+    threadTs: string | undefined,
+    key: string,
+  ): Promise<PostedMessage | undefined> {
+    const res = threadTs
+      ? await this.client.conversations.replies({
+          channel,
+          ts: threadTs,
+          include_all_metadata: true,
+          limit: 200,
+        })
+      : await this.client.conversations.history({ channel, include_all_metadata: true, limit: 100 });
+    const hit = (res.messages ?? []).find((m) => {
+      const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
+      return meta?.event_type === MESSAGE_KEY_EVENT && meta.event_payload?.key === key;
+    });
+    return hit?.ts ? { channel, ts: hit.ts } : undefined;
   }
 
   async update(target: PostedMessage, original: { text: string; blocks?: Blocks }): Promise<void> {

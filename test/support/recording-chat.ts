@@ -11,6 +11,7 @@ export interface RecordedMessage {
   user?: string;
   text: string;
   blocks?: Blocks;
+  key?: string;
 }
 
 interface Button {
@@ -39,6 +40,13 @@ export class RecordingChat implements Chat {
     const ts = `1700000000.${String(this.seq + 1).padStart(6, '0')}`;
     this.record({ via: 'post', ts, ...message });
     return { channel: message.channel, ts };
+  }
+
+  async findPosted(channel: string, threadTs: string | undefined, key: string) {
+    const hit = this.log.find(
+      (m) => m.via === 'post' && m.channel === channel && m.key === key && m.threadTs === threadTs,
+    );
+    return hit ? { channel, ts: hit.ts } : undefined;
   }
 
   async update(target: PostedMessage, message: Omit<ChatMessage, 'channel' | 'threadTs'>): Promise<void> {

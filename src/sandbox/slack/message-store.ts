@@ -10,6 +10,8 @@ export interface LiveMessage {
   thread_ts?: string;
   /** Posted with the bot token; only those can be changed with chat.update. */
   byBot: boolean;
+  /** `metadata` given to chat.postMessage ({event_type, event_payload}), returned by history reads. */
+  metadata?: Record<string, unknown>;
 }
 
 type Waiter = { pred: (m: RecordedMessage) => boolean; resolve: (m: RecordedMessage) => void };
@@ -52,6 +54,13 @@ export class MessageStore {
 
   getLive(channel: string, ts: string): LiveMessage | undefined {
     return this.live.get(`${channel}/${ts}`);
+  }
+
+  /** Messages of a channel as they stand now, newest first (conversations.history / .replies). */
+  liveIn(channel: string): LiveMessage[] {
+    return [...this.live.values()]
+      .filter((m) => m.channel === channel)
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
   }
 
   deleteLive(channel: string, ts: string): void {

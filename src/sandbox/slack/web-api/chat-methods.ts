@@ -12,13 +12,40 @@ function resolveChannel(world: SlackWorld, args: ApiArgs): string {
   return channel;
 }
 
+/** `metadata` as Slack takes it: an object (or its JSON) with a string `event_type` and an object payload. */
+function readMetadata(args: ApiArgs): Record<string, unknown> | undefined {
+  const raw = (args as Record<string, unknown>).metadata;
+  if (raw === undefined) return undefined;
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new SlackApiError('invalid_metadata_format');
+    }
+  }
+  const m = value as { event_type?: unknown; event_payload?: unknown };
+  if (typeof m?.event_type !== 'string' || typeof m.event_payload !== 'object' || m.event_payload === null)
+    throw new SlackApiError('invalid_metadata_schema');
+  return { event_type: m.event_type, event_payload: m.event_payload };
+}
+
 export function chatPostMessage(world: SlackWorld, args: ApiArgs): Json {
   const channel = resolveChannel(world, args);
   const content = readMessageContent(args);
   const threadTs = optString(args, 'thread_ts');
   const ts = world.store.nextTs();
   const text = content.text ?? '';
-  world.store.setLive({ channel, ts, text, blocks: content.blocks, thread_ts: threadTs, byBot: true });
+  const metadata = readMetadata(args);
+  world.store.setLive({
+    channel,
+    ts,
+    text,
+    blocks: content.blocks,
+    thread_ts: threadTs,
+    byBot: true,
+    ...(metadata ? { metadata } : {}),
+  });
   world.store.record({
     via: 'chat.postMessage',
     channel,

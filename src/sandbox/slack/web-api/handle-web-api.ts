@@ -4,6 +4,7 @@ import type { SlackWorld } from '../slack-world.js';
 import type { ApiArgs } from './api-args.js';
 import { chatPostEphemeral, chatPostMessage, chatUpdate } from './chat-methods.js';
 import { authTest, conversationsInfo, usergroupsUsersList, usersInfo } from './directory-methods.js';
+import { conversationsHistory, conversationsReplies } from './history-methods.js';
 import { parseApiRequest } from './parse-api-request.js';
 import { SlackApiError } from './slack-api-error.js';
 import { viewsOpen, viewsPublish, viewsUpdate } from './view-methods.js';
@@ -39,6 +40,8 @@ export function createWebApiHandler(world: SlackWorld, openSocketUrl: () => stri
     'usergroups.users.list': { token: 'bot', run: usergroupsUsersList },
     'users.info': { token: 'bot', run: usersInfo },
     'conversations.info': { token: 'bot', run: conversationsInfo },
+    'conversations.history': { token: 'bot', run: conversationsHistory },
+    'conversations.replies': { token: 'bot', run: conversationsReplies },
     'apps.connections.open': { token: 'app', run: () => ({ ok: true, url: openSocketUrl() }) },
   };
 
