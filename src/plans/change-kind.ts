@@ -79,6 +79,11 @@ export interface ChangeKind<C, L> {
    * bookkeeping that assumed the revert (pause records …) and return a line saying what was done.
    */
   revertRefused?(change: C, planId: string): Promise<string | undefined>;
+  /**
+   * Applying a plan of this kind failed for good: undo bookkeeping written ahead of the change if the
+   * change did not happen, and return a line for the failure message saying where things stand.
+   */
+  applyFailed?(change: C, planId: string): Promise<string | undefined>;
   /** The change that restores `before` (the Undo plan). `context.role` is the role of whoever asks for the undo. */
   invert(change: C, before: L, context?: { role?: Role }): C;
   /** The live state in a few words, for conflict messages and diffs. */

@@ -44,9 +44,14 @@ export async function reportApplyFailure(
     },
     { once: `failed-${plan.id}` },
   );
+  const kind = deps.kinds.get(plan.kind);
+  // Where things stand when bookkeeping was written ahead of a change that then failed (a pause record …).
+  const state = await kind
+    ?.applyFailed?.(kind.change.parse(plan.change), plan.id)
+    .catch(() => 'Could not check where things stand now; see `/ops status`.');
   await postOnce(deps, planId, 'resultTs', {
     channel: plan.channel,
-    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}`,
+    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}${state ? `\n${state}` : ''}`,
     ...(thread ? { threadTs: thread } : {}),
   });
 }

@@ -104,4 +104,18 @@ describe('a rotation pause under faults', () => {
     await until(() => rotator().desired === 1);
     await sandbox.slack.settle();
   });
+
+  it('whose scale keeps failing ends failed, leaves no pause recorded, and says rotation still runs', async () => {
+    const plan = await planFor(sandbox, 'operator', '/rotation pause --for 1h');
+    sandbox.sim.faults.fail('kube:us-east-2', { status: 503, count: 3, methods: ['PATCH'] });
+    await sandbox.slack.press('operator2', plan, 'plan.approve');
+    const failed = await sandbox.slack.waitFor(
+      (m) => m.thread_ts === plan.ts && m.text.includes('was not applied'),
+      30_000,
+    );
+    expect(failed.text).toContain('Key rotation was not paused (the rotator still runs)');
+    expect(rotator().desired).toBe(1);
+    expect(await pauses().get('ai.coder.com')).toBeUndefined();
+    await sandbox.slack.settle();
+  });
 });

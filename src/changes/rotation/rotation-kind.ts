@@ -76,6 +76,21 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
         await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, after.replicas);
       if (!c.paused) await endPause(opts, env, planId);
     },
+    async applyFailed(c, planId) {
+      if (!c.paused) return undefined;
+      const env = envOf(c);
+      const pause = await opts.pauses.get(env.name);
+      if (pause?.planId !== planId) return undefined;
+      const d = rotatorOf(env);
+      const state = await opts.clusters.client(d.cluster).getDeployment(d.namespace, d.name);
+      if (state && state.desired > 0) {
+        // The rotator never stopped: the pause recorded ahead of it did not happen.
+        if (pause.reminderJobId) await opts.queue.remove(pause.reminderJobId);
+        await opts.pauses.clear(env.name);
+        return 'Key rotation was not paused (the rotator still runs); nothing to resume.';
+      }
+      return `The rotator is at 0 although the plan failed: rotation stays paused until someone resumes it — the reminder before ${slackTime(pause.until)} offers Resume now, or run \`/rotation resume\`.`;
+    },
     async revertRefused(c) {
       // The scheduled resume found the rotator changed by someone else: it runs again, so the pause is over.
       if (!c.paused) return undefined;
