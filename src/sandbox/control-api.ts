@@ -62,6 +62,32 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     run: (sim, b: { cluster: string; exhausted: boolean }) =>
       sim.kube.control.exhaustCapacity(b.cluster, b.exhausted),
   },
+  'images/diverge': {
+    summary:
+      'the image tag of a deployment resolves to another build in its cluster and its pods restart onto it (spec unchanged, imageID differs): {cluster, namespace?, name?} (default coder/coder) → {digest}',
+    body: z.object({
+      cluster: z.string(),
+      namespace: z.string().default('coder'),
+      name: z.string().default('coder'),
+    }),
+    run: (sim, b: { cluster: string; namespace: string; name: string }) => ({
+      digest: sim.kube.control.divergeImage(b.cluster, b.namespace, b.name),
+    }),
+  },
+  'karpenter/stop': {
+    summary: "scale a cluster's Karpenter controller to 0 (stopped: true) or back to 2: {cluster, stopped}",
+    body: z.object({ cluster: z.string(), stopped: on }),
+    run: (sim, b: { cluster: string; stopped: boolean }) =>
+      sim.kube.control.stopKarpenter(b.cluster, b.stopped),
+  },
+  'karpenter/stuck-claim': {
+    summary:
+      'add a NodeClaim Karpenter could not launch for 20 min (Launched=False, insufficient capacity): {cluster, pool?} → {name}',
+    body: z.object({ cluster: z.string(), pool: z.string().default('default') }),
+    run: (sim, b: { cluster: string; pool: string }) => ({
+      name: sim.kube.control.addStuckNodeClaim(b.cluster, b.pool),
+    }),
+  },
   'rotation/rotate': {
     summary: 'make the key rotator rotate now (restarts workspaces); false when it is paused',
     body: z.object({}).default({}),
@@ -112,23 +138,32 @@ export const CONTROL_ROUTES: Record<string, Route> = {
   },
   faults: {
     summary:
-      'fail the next N calls of an API: {api, status, count, retryAfter? (seconds or an HTTP date), methods?} (methods: only calls with these HTTP methods, e.g. ["PATCH"]; api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
+      'fail the next N calls of an API: {api, status, count, retryAfter? (seconds or an HTTP date), methods?, after?} (methods: only calls with these HTTP methods, e.g. ["PATCH"]; after: let that many matching calls through first; api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
     body: z.object({
       api: z.string(),
       status: z.number().int().min(400).max(599),
       count: z.number().int().min(1),
       retryAfter: z.union([z.number(), z.string()]).optional(),
       methods: z.array(z.string().toUpperCase()).optional(),
+      after: z.number().int().min(0).optional(),
     }),
     run: (
       sim,
-      b: { api: string; status: number; count: number; retryAfter?: number | string; methods?: string[] },
+      b: {
+        api: string;
+        status: number;
+        count: number;
+        retryAfter?: number | string;
+        methods?: string[];
+        after?: number;
+      },
     ) =>
       sim.faults.fail(b.api, {
         status: b.status,
         count: b.count,
         ...(b.retryAfter !== undefined ? { retryAfter: b.retryAfter } : {}),
         ...(b.methods ? { methods: b.methods } : {}),
+        ...(b.after ? { after: b.after } : {}),
       }),
   },
   latency: {

@@ -12,6 +12,8 @@ export interface FaultSpec {
   retryAfter?: number | string;
   /** Only requests with one of these methods fail (e.g. writes but not reads); all when unset. */
   methods?: string[];
+  /** Let this many matching requests through first (e.g. fail the second of two batches). */
+  after?: number;
 }
 
 export interface TakenFault {
@@ -49,6 +51,10 @@ export class Faults {
     const delayMs = this.latency.get(api) ?? 0;
     const spec = this.failures.get(api);
     if (!spec || (spec.methods && !spec.methods.includes(method ?? ''))) return { delayMs };
+    if (spec.after) {
+      spec.after -= 1;
+      return { delayMs };
+    }
     spec.count -= 1;
     if (spec.count <= 0) this.failures.delete(api);
     return {
