@@ -9,6 +9,8 @@ import { UserError } from '../errors/user-error.js';
 import type { Environment, Role } from '../inventory/schema.js';
 import { submitChange } from '../plans/submit-change.js';
 import type { Blocks } from '../ports/chat.js';
+import type { EnqueueResult } from '../queue/create-queue.js';
+import { code } from '../slack-text/code.js';
 import type { HandlerDeps } from './command-deps.js';
 import type { CommandRequest } from './command-request.js';
 import { MAYBE_QUEUED, QUEUE_DOWN, queueOutage } from './queue-outage.js';
@@ -155,9 +157,14 @@ async function queueRequest(
       'enqueue',
     );
     const verb = queued.duplicate ? 'Already queued' : parsed.sub.toChange ? 'Planning' : 'Queued';
-    const next = parsed.sub.toChange ? ' The plan will appear in the channel for approval.' : '';
+    const next = !parsed.sub.toChange
+      ? ''
+      : queued.incident
+        ? ' Incident mode: it is applied now, without a second approval, and announced in the channel.'
+        : ' The plan will appear in the channel for approval.';
     return {
-      text: `:hourglass_flowing_sand: ${verb} \`${command.command} ${parsed.text}\` as job \`${queued.jobId}\`.${next}`,
+      // What the user typed is shown as code, so a typed backtick cannot break out of it.
+      text: `:hourglass_flowing_sand: ${verb} ${code(`${command.command} ${parsed.text}`)} as job \`${queued.jobId}\`.${next}`,
       audit: {
         action,
         environment: env.name,
@@ -189,13 +196,22 @@ async function queueRequest(
   }
 }
 
-/** Mutations become a plan request (validated against their change kind); reads become their job. */
-function enqueueRequest(deps: HandlerDeps, sub: SubcommandSpec, request: CommandRequest, args: unknown) {
+/**
+ * Mutations become a plan request (validated against their change kind); reads become their job.
+ * `incident`: the change asked for incident mode (applied at once, no second approval).
+ */
+async function enqueueRequest(
+  deps: HandlerDeps,
+  sub: SubcommandSpec,
+  request: CommandRequest,
+  args: unknown,
+): Promise<EnqueueResult & { incident?: boolean }> {
   if (sub.toChange) {
     const planned = sub.toChange(args, request);
     const kind = deps.kinds.get(planned.kind);
-    kind?.precheck?.(kind.change.parse(planned.change));
-    return submitChange(deps, {
+    const change = kind?.change.parse(planned.change);
+    kind?.precheck?.(change);
+    const queued = await submitChange(deps, {
       kind: planned.kind,
       change: planned.change,
       environment: request.env,
@@ -205,6 +221,7 @@ function enqueueRequest(deps: HandlerDeps, sub: SubcommandSpec, request: Command
       ...(planned.revertAfterMs ? { revertAfterMs: planned.revertAfterMs } : {}),
       ...(planned.revertUntil ? { revertUntil: planned.revertUntil } : {}),
     });
+    return { ...queued, incident: kind?.incident?.(change) === true };
   }
   const meta = { requester: request.user, channel: request.channel, environment: request.env };
   return deps.queue.enqueue(sub.job, { meta, request, args }, { jobId: request.id });
