@@ -44,34 +44,7 @@ export async function applyPlan(deps: PlanDeps, planId: string, run?: Partial<Ap
       `Not applied: this change was to end at ${new Date(plan.revertUntil).toISOString()}, which has passed.`,
       { hint: 'Run the command again with a later end.' },
     );
-  const holder = `plan ${plan.id}`;
-  const locks = kind
-    .resources(plan.change)
-    .map((resource) => ({ key: `${deps.prefix}:lock:${resource}`, resource }));
-  const ttl = deps.lockTtlMs ?? 30_000;
-  let verdict: VerifyResult;
-  try {
-    verdict = await withLocks(
-      deps.redis,
-      locks,
-      ttl,
-      async (held) => {
-        const signal = AbortSignal.any([outer, ...held.map((l) => l.signal)]);
-        // Checked with the locks held: a run replaced while it waited must not touch anything.
-        await assertOwner(deps, planId, token);
-        return applyLocked(kind, plan, resumed, signal);
-      },
-      { holder },
-    );
-  } catch (err) {
-    // A crashed earlier run of this same plan still holds the lock until its TTL lapses: wait, never steal it.
-    if (err instanceof BusyError && err.holder === holder)
-      throw new TransientError(`the previous run of plan ${plan.id} still holds ${err.resource}`, {
-        retryAfterMs: ttl,
-        cause: err,
-      });
-    throw err;
-  }
+  const verdict = await lockAndApply(deps, kind, plan, resumed, token, outer);
   const now = deps.clock.now();
   const done = await deps.plans.transition(
     planId,
@@ -88,6 +61,46 @@ export async function applyPlan(deps: PlanDeps, planId: string, run?: Partial<Ap
   );
   if (!done.ok && done.fenced) throw new SupersededError(planId);
   return announceApplied(deps, planId);
+}
+
+/**
+ * Takes the plan's resource locks (in this run's name) and applies under them. A lock still held by a
+ * crashed earlier run of this same plan lapses with its TTL: the job waits for that, it never steals it.
+ */
+async function lockAndApply(
+  deps: PlanDeps,
+  kind: AnyChangeKind,
+  plan: Plan,
+  resumed: boolean,
+  token: string,
+  outer: AbortSignal,
+): Promise<VerifyResult> {
+  const holder = `plan ${plan.id}`;
+  const locks = kind
+    .resources(plan.change)
+    .map((resource) => ({ key: `${deps.prefix}:lock:${resource}`, resource }));
+  const ttl = deps.lockTtlMs ?? 30_000;
+  try {
+    return await withLocks(
+      deps.redis,
+      locks,
+      ttl,
+      async (held) => {
+        const signal = AbortSignal.any([outer, ...held.map((l) => l.signal)]);
+        // Checked with the locks held: a run replaced while it waited must not touch anything.
+        await assertOwner(deps, plan.id, token);
+        return applyLocked(kind, plan, resumed, signal);
+      },
+      { holder },
+    );
+  } catch (err) {
+    if (err instanceof BusyError && err.holder === holder)
+      throw new TransientError(`the previous run of plan ${plan.id} still holds ${err.resource}`, {
+        retryAfterMs: ttl,
+        cause: err,
+      });
+    throw err;
+  }
 }
 
 /** An absolute end (`--until`) is the revert time as given; record it before anything is applied. */
