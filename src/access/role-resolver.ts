@@ -32,6 +32,11 @@ export class RoleResolver {
     return 'none';
   }
 
+  /** The members of a user group (cached like role lookups): whom an alert escalation mentions. */
+  async membersOf(group: string): Promise<string[]> {
+    return [...(await this.groupMembers(group))];
+  }
+
   private async groupMembers(group: string): Promise<Set<string>> {
     const hit = this.cache.get(group);
     if (hit && this.clock.now() - hit.at < this.ttlMs) return hit.members;

@@ -6,7 +6,10 @@ import { RoleResolver } from '../access/role-resolver.js';
 import { EksClusterAccess } from '../adapters/aws/eks-cluster-access.js';
 import { CloudflareDns } from '../adapters/cloudflare/cloudflare-dns.js';
 import { DohResolver } from '../adapters/doh/doh-resolver.js';
+import { EcrImages } from '../adapters/ecr/ecr-images.js';
+import { HttpHealthProbes } from '../adapters/http-probes/http-health-probes.js';
 import { KubeClusters } from '../adapters/kubernetes/kube-clusters.js';
+import { OciRegistry } from '../adapters/oci/oci-registry.js';
 import { AuditLog } from '../audit/audit-log.js';
 import { createDnsKind } from '../changes/dns/create-dns-kind.js';
 import { createExtendKind } from '../changes/rotation/extend-kind.js';
@@ -14,6 +17,7 @@ import { PauseStore } from '../changes/rotation/pause-store.js';
 import { createRotationKind } from '../changes/rotation/rotation-kind.js';
 import { createScaleKind } from '../changes/scale/scale-kind.js';
 import type { Config } from '../config/load-config.js';
+import { createImagesKind } from '../images/create-images-kind.js';
 import type { Environment } from '../inventory/schema.js';
 import type { JobDeps } from '../jobs/job-deps.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -39,6 +43,7 @@ export interface BuildDepsOptions {
   logger: Logger;
   awsCredentials?: AwsCredentialIdentityProvider;
   scale?: { rolloutDeadlineMs?: number; rolloutPollMs?: number };
+  checks?: { deadlineMs?: number; partDeadlineMs?: number };
 }
 
 /** Every adapter and store jobs use, built once: Redis, Slack, Cloudflare, EKS clusters, plans, audit. */
@@ -87,6 +92,19 @@ export function buildDeps(opts: BuildDepsOptions) {
     ...(config.cloudflare.baseUrl ? { baseUrl: config.cloudflare.baseUrl } : {}),
   });
   const resolver = new DohResolver({ url: config.dohUrl });
+  const probes = new HttpHealthProbes({
+    urls: config.probeUrls,
+    ...(config.coder.sessionToken ? { coderSessionToken: config.coder.sessionToken } : {}),
+  });
+  const registry = new OciRegistry({
+    ecr: new EcrImages({
+      credentials: opts.awsCredentials ?? fromNodeProviderChain(),
+      ...(config.aws.endpointUrl ? { endpoint: config.aws.endpointUrl } : {}),
+      clock,
+    }),
+    ...(config.registries.ghcrUrl ? { ghcrUrl: config.registries.ghcrUrl } : {}),
+    ...(config.registries.ecrUrl ? { ecrUrl: config.registries.ecrUrl } : {}),
+  });
   const kinds = createChangeKinds([
     createFlagKind({ redis, prefix }),
     createDnsKind({ dns, resolver, environments }),
@@ -100,6 +118,7 @@ export function buildDeps(opts: BuildDepsOptions) {
       pauses: new PauseStore(redis, prefix),
     }),
     createExtendKind({ environments, plans, queue, clock, pauses: new PauseStore(redis, prefix) }),
+    createImagesKind({ environments, registry, progress: { plans, chat, clock, pacer } }),
   ] as Parameters<typeof createChangeKinds>[0]);
   const deps: JobDeps = {
     ...{
@@ -116,7 +135,10 @@ export function buildDeps(opts: BuildDepsOptions) {
       clusters,
       dns,
       resolver,
+      probes,
+      registry,
     },
+    ...(opts.checks ? { checks: opts.checks } : {}),
     roles: new RoleResolver(new SlackUsergroups(slackClient), clock),
     access: accessFromInventory(environments),
   };

@@ -1,8 +1,14 @@
 import { publishHomeJob } from '../home/publish-home-job.js';
+import { alertActionJob } from '../jobs/alerts/alert-action-job.js';
+import { alertsEvaluateJob } from '../jobs/alerts/alerts-evaluate-job.js';
+import { alertsListJob } from '../jobs/alerts/alerts-list-job.js';
+import { diagnoseFixJob } from '../jobs/diagnose/diagnose-fix-job.js';
+import { diagnoseJob } from '../jobs/diagnose/diagnose-job.js';
 import { dnsListJob } from '../jobs/dns/dns-list-job.js';
 import { dnsRollbackJob } from '../jobs/dns/dns-rollback-job.js';
 import { dnsSyncJob } from '../jobs/dns/dns-sync-job.js';
 import { dnsVerifyJob } from '../jobs/dns/dns-verify-job.js';
+import { imagesStatusJob } from '../jobs/images/images-status-job.js';
 import type { JobDeps } from '../jobs/job-deps.js';
 import { opsAuditJob } from '../jobs/ops/ops-audit-job.js';
 import { opsDigestJob } from '../jobs/ops/ops-digest-job.js';
@@ -34,5 +40,9 @@ export function createOpsbotJobs() {
     rotationActionJob as AnyJobDefinition<JobDeps>,
     rotationRemindJob as AnyJobDefinition<JobDeps>,
     publishHomeJob as AnyJobDefinition<JobDeps>,
+    diagnoseJob as AnyJobDefinition<JobDeps>,
+    diagnoseFixJob as AnyJobDefinition<JobDeps>,
+    imagesStatusJob as AnyJobDefinition<JobDeps>,
+    ...([alertsEvaluateJob, alertActionJob, alertsListJob] as AnyJobDefinition<JobDeps>[]),
   ]);
 }

@@ -1,6 +1,32 @@
 import type { Environment } from '../inventory/schema.js';
+import { ALERTS_EVALUATE_JOB } from '../jobs/alerts/alerts-evaluate-job.js';
 import type { JobRegistry } from '../queue/define-job.js';
 import type { ScheduleSpec } from '../queue/sync-job-schedulers.js';
+
+export interface InventoryScheduleOptions {
+  /** Overrides every environment's `alerts.everySeconds` (the sandbox: 15 s, so a fault shows within a minute). */
+  alertEverySeconds?: number;
+}
+
+/** The environment's alert evaluation as one job scheduler (`every`), when it has alert checks. */
+function alertSchedule(
+  env: Environment,
+  jobs: JobRegistry<unknown>,
+  options: InventoryScheduleOptions,
+): ScheduleSpec | undefined {
+  if (!env.alerts?.checks.length || !jobs.has(ALERTS_EVALUATE_JOB)) return undefined;
+  const seconds = options.alertEverySeconds ?? env.alerts.everySeconds;
+  // 0 turns scheduled alerts off (a sandbox for tests, which drive evaluations themselves).
+  if (seconds <= 0) return undefined;
+  return {
+    id: `${env.name}-alerts`.replace(/[^\w.-]/g, '_'),
+    job: ALERTS_EVALUATE_JOB,
+    cron: '',
+    tz: env.alerts.tz,
+    every: seconds * 1000,
+    data: { meta: { requester: 'opsbot', environment: env.name }, environment: env.name },
+  };
+}
 
 /**
  * The inventory's `schedules` as job schedulers. A schedule naming a job opsbot doesn't have (yet)
@@ -9,6 +35,7 @@ import type { ScheduleSpec } from '../queue/sync-job-schedulers.js';
 export function inventorySchedules(
   environments: ReadonlyMap<string, Environment>,
   jobs: JobRegistry<unknown>,
+  options: InventoryScheduleOptions = {},
 ): { schedules: ScheduleSpec[]; skipped: string[] } {
   const schedules: ScheduleSpec[] = [];
   const skipped: string[] = [];
@@ -31,6 +58,8 @@ export function inventorySchedules(
           data,
         });
     }
+    const alerts = alertSchedule(env, jobs, options);
+    if (alerts) schedules.push(alerts);
   }
   return { schedules, skipped };
 }

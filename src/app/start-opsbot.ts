@@ -33,6 +33,10 @@ export interface OpsbotOptions {
   host?: string;
   /** Rollout deadline (on `clock`) and poll interval of /scale applies. */
   scale?: { rolloutDeadlineMs?: number; rolloutPollMs?: number };
+  /** Deadlines of the check engine (defaults 9 s per check, 7 s per cluster or endpoint). */
+  checks?: { deadlineMs?: number; partDeadlineMs?: number };
+  /** Overrides the inventory's `alerts.everySeconds` (the sandbox's demo: 15 s). */
+  alertEverySeconds?: number;
 }
 
 export interface Opsbot {
@@ -56,7 +60,13 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       ...(opts.logDestination ? { destination: opts.logDestination } : {}),
     });
   const role = config.role;
-  const built = buildDeps({ config, environments, clock, logger, ...pick(opts, 'awsCredentials', 'scale') });
+  const built = buildDeps({
+    config,
+    environments,
+    clock,
+    logger,
+    ...pick(opts, 'awsCredentials', 'scale', 'checks'),
+  });
   const { deps, jobs } = built;
   const metrics = createMetrics(() => deps.queue.jobs.counts());
 
@@ -77,7 +87,8 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
       onOutcome: (name, outcome) => metrics.jobs.inc({ name, outcome }),
     });
   }
-  if (role === 'scheduler' || role === 'all') await registerSchedules(deps, jobs, logger);
+  if (role === 'scheduler' || role === 'all')
+    await registerSchedules(deps, jobs, logger, opts.alertEverySeconds);
   let accepting = true;
   let bolt: RunningBolt | undefined;
   if (role === 'web' || role === 'all')
@@ -121,8 +132,13 @@ async function registerSchedules(
   deps: JobDeps,
   jobs: Parameters<typeof inventorySchedules>[1],
   logger: Logger,
+  alertEverySeconds?: number,
 ) {
-  const { schedules, skipped } = inventorySchedules(deps.environments, jobs);
+  const { schedules, skipped } = inventorySchedules(
+    deps.environments,
+    jobs,
+    alertEverySeconds !== undefined ? { alertEverySeconds } : {},
+  );
   for (const reason of skipped) logger.warn({ reason }, 'inventory schedule skipped');
   try {
     const ids = await syncJobSchedulers(deps.redis, deps.prefix, schedules);

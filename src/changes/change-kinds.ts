@@ -7,5 +7,6 @@ export const CHANGE_KINDS = {
   scale: 'scale.replicas',
   rotation: 'rotation.pause',
   flag: 'flag.set',
+  images: 'images.mirror',
 } as const;
 export type ChangeKindName = (typeof CHANGE_KINDS)[keyof typeof CHANGE_KINDS];

@@ -17,5 +17,8 @@ export const COMMAND_JOBS = {
   scaleRecommend: 'scale.recommend',
   rotationStatus: 'rotation.status',
   rotationResume: 'rotation.resume',
+  diagnose: 'diagnose.run',
+  imagesStatus: 'images.status',
+  alertsList: 'alerts.list',
 } as const;
 export type CommandJob = (typeof COMMAND_JOBS)[keyof typeof COMMAND_JOBS];

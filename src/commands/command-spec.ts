@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ChangeKindName } from '../changes/change-kinds.js';
-import type { Role } from '../inventory/schema.js';
+import type { Environment, Role } from '../inventory/schema.js';
 import type { CommandJob } from './command-jobs.js';
 import type { Tokens } from './tokenize.js';
 
@@ -26,6 +26,18 @@ export interface SubcommandSpec<Args = unknown> {
   job: CommandJob;
   /** Mutations: the change to plan, built from the arguments alone (live state is read by the plan job). */
   toChange?: (args: Args, request: { user: string; env: string; role: Role }) => PlannedChange;
+  /**
+   * Refusals the arguments and the inventory decide on their own (`--force` needs an admin, an unknown
+   * `--env`), checked in the ack and audited as `denied`: returns why, or undefined to go on.
+   */
+  refuse?: (args: Args, context: RefuseContext) => string | undefined;
+  /** Audit action when the input is malformed (no change to name it); default `<command>.<name>`. */
+  action?: string;
+}
+
+export interface RefuseContext {
+  role: Role;
+  environments: ReadonlyMap<string, Environment>;
 }
 
 export interface PlannedChange {
@@ -42,6 +54,8 @@ export interface CommandSpec {
   command: string;
   description: string;
   usageHint: string;
+  /** What the command means with no text (default: help), e.g. `all` for `/diagnose`. */
+  bare?: string;
   subcommands: SubcommandSpec[];
 }
 

@@ -242,6 +242,10 @@ export function createDnsCommand(opts: DnsCommandOptions = {}): CommandSpec {
         valueFlags: ['reason'],
         args: DnsSyncArgs,
         job: COMMAND_JOBS.dnsSync,
+        refuse: (args, { role }) =>
+          (args as z.output<typeof DnsSyncArgs>).force && role !== 'admin'
+            ? '--force needs the admin role (the share guard protects the zone); ask an admin, or drop --force'
+            : undefined,
       },
     ],
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { code } from '../slack-text/code.js';
 import { countArg, flagsOf, noArgs } from './arg-schemas.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -29,7 +30,7 @@ export const OpsNoticeArgs = z
 export const opsCommand: CommandSpec = {
   command: '/ops',
   description: 'opsbot itself: environment status, audit log, jobs, help',
-  usageHint: 'status | audit [n] | jobs | job <id> | notice <text>|clear | help',
+  usageHint: 'status | alerts | audit [n] | jobs | job <id> | notice <text>|clear | help',
   subcommands: [
     {
       name: 'status',
@@ -41,6 +42,29 @@ export const opsCommand: CommandSpec = {
       valueFlags: ['env'],
       args: OpsStatusArgs,
       job: 'ops.status',
+      refuse: (args, { environments }) => {
+        const { env } = args as OpsStatusArgs;
+        return env === undefined || environments.has(env)
+          ? undefined
+          : `unknown environment ${code(env)} (known: ${[...environments.keys()].join(', ')})`;
+      },
+    },
+    {
+      name: 'alerts',
+      summary: 'Scheduled alerts: active, acknowledged, snoozed and resolved in the last 24 h',
+      usage: '[--env <name>]',
+      examples: ['/ops alerts'],
+      minRole: 'viewer',
+      mutates: false,
+      valueFlags: ['env'],
+      args: OpsStatusArgs,
+      job: 'alerts.list',
+      refuse: (args, { environments }) => {
+        const { env } = args as OpsStatusArgs;
+        return env === undefined || environments.has(env)
+          ? undefined
+          : `unknown environment ${code(env)} (known: ${[...environments.keys()].join(', ')})`;
+      },
     },
     {
       name: 'audit',

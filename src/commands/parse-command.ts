@@ -15,7 +15,8 @@ export function parseCommand(
 ): ParsedCommand {
   const command = registry.find((c) => c.command === commandName);
   if (!command) throw new UsageError(`unknown command ${commandName}`);
-  const trimmed = text.trim();
+  // A command whose bare form does something (`/diagnose` = `/diagnose all`) says so with `bare`.
+  const trimmed = text.trim() || command.bare || '';
   const [first = '', ...rest] = trimmed.split(/\s+/);
   const subName = first.toLowerCase();
   if (subName === '' || subName === 'help') return { kind: 'help', command };

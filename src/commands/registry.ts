@@ -1,5 +1,7 @@
 import type { CommandSpec } from './command-spec.js';
+import { diagnoseCommand } from './diagnose-command.js';
 import { dnsCommand } from './dns-command.js';
+import { imagesCommand } from './images-command.js';
 import { opsCommand } from './ops-command.js';
 import { rotationCommand } from './rotation-command.js';
 import { scaleCommand } from './scale-command.js';
@@ -16,8 +18,8 @@ export function createCommandRegistry(extra: CommandSpec[] = []): CommandSpec[] 
     dnsCommand,
     scaleCommand,
     rotationCommand,
-    placeholder('/images', 'Compare and sync the Coder image between GHCR and ECR', 'status | sync'),
-    placeholder('/diagnose', 'Runbook diagnostics across clusters, DNS and health endpoints', '[area]'),
+    imagesCommand,
+    diagnoseCommand,
     placeholder('/workshop', 'Prepare and wind down a workshop', 'prep | status | end'),
   ];
   const byName = new Map(base.map((c) => [c.command, c]));

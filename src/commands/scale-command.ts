@@ -62,6 +62,7 @@ export const scaleCommand: CommandSpec = {
       mutates: true,
       valueFlags: ['for', 'reason'],
       args: ScaleSetArgs,
+      action: 'scale.apply',
       job: COMMAND_JOBS.planRequest,
       toChange: (args, request) => {
         const a = args as ScaleSetArgs;
@@ -85,6 +86,7 @@ export const scaleCommand: CommandSpec = {
       mutates: true,
       valueFlags: ['reason'],
       args: ScaleResetArgs,
+      action: 'scale.apply',
       job: COMMAND_JOBS.planRequest,
       toChange: (args, request) => {
         const a = args as ScaleResetArgs;

@@ -39,6 +39,8 @@ export const EnvSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as us-east-2' })
     .optional(),
   AWS_ENDPOINT_URL: httpUrl('an AWS-compatible endpoint').optional(),
+  GHCR_URL: httpUrl('an OCI registry standing in for ghcr.io').optional(),
+  ECR_REGISTRY_URL: httpUrl('an OCI registry standing in for the ECR mirrors').optional(),
   // Read here only to register them with the scrubber; the AWS SDK's provider chain still loads them.
   AWS_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_SESSION_TOKEN: z.string().optional(),

@@ -21,6 +21,8 @@ export interface Config {
   dohUrl: string;
   /** Region and endpoint only: credentials come from the AWS default provider chain. */
   aws: { region?: string; endpointUrl?: string };
+  /** Registry API base URLs overriding `https://ghcr.io` and the ECR hosts (the sandbox). */
+  registries: { ghcrUrl?: string; ecrUrl?: string };
   coder: { sessionToken?: string };
   litellm: { apiKey?: string };
   /** Probe id → base URL overriding the inventory (`PROBE_URL_<ID>`). */
@@ -97,6 +99,7 @@ function toConfig(env: Env, probeUrls: Record<string, string>): Config {
     cloudflare: { apiToken: env.CLOUDFLARE_API_TOKEN, baseUrl: env.CLOUDFLARE_BASE_URL },
     dohUrl: env.DOH_URL,
     aws: { region: env.AWS_REGION, endpointUrl: env.AWS_ENDPOINT_URL },
+    registries: { ghcrUrl: env.GHCR_URL, ecrUrl: env.ECR_REGISTRY_URL },
     coder: { sessionToken: env.CODER_SESSION_TOKEN },
     litellm: { apiKey: env.LITELLM_API_KEY },
     probeUrls,

@@ -1,56 +1,39 @@
-import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
-import { startLocalRedis } from '../sandbox/start-local-redis.js';
-import { startSandbox } from '../sandbox/start-sandbox.js';
-import { DemoSession } from './demo-session.js';
+import { resolve } from 'node:path';
+import { loadInventory } from '../inventory/load-inventory.js';
+import { sandboxSlackDirectory } from '../sandbox/slack-directory.js';
+import { checkRedisUrl, findRedisServer, REDIS_SERVER_MISSING } from '../sandbox/start-local-redis.js';
+import { checkDemoUser, DEMO_USAGE, parseDemoArgs } from './parse-demo-args.js';
 
 // `npm run demo`: the bot against the embedded sandbox, driven from a prompt or `--exec` lines.
-const { values } = parseArgs({
-  options: { exec: { type: 'string', multiple: true }, as: { type: 'string' } },
-  allowPositionals: false,
-});
-const redis = process.env.REDIS_URL ? undefined : await startLocalRedis();
-const sandbox = await startSandbox({
-  redisUrl: process.env.REDIS_URL ?? redis!.url,
-  redisPrefix: `opsbot-demo-${process.pid}`,
-  logLevel: process.env.LOG_LEVEL ?? 'error',
-});
-let crashed = false;
-process.on('uncaughtException', (err) => {
-  crashed = true;
-  console.error(`opsbot crashed: ${err.stack ?? err.message}`);
-});
-const session = new DemoSession(sandbox, (text) => console.log(text), values.as ?? 'operator');
+// Every mistake in the command line is answered before anything starts, with the usage and exit 2.
+const parsed = parseDemoArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(DEMO_USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'usage-error') usageError(parsed.message);
+const args = parsed.args;
+const environment = (await loadInventory(resolve('infra'))).get('ai.coder.com');
+if (!environment) fatal('no environment "ai.coder.com" in infra/environments');
+const badUser = checkDemoUser(args.as, Object.keys(sandboxSlackDirectory(environment).users));
+if (badUser) usageError(`${badUser} (--as)`);
+const redisProblem = process.env.REDIS_URL
+  ? await checkRedisUrl(process.env.REDIS_URL)
+  : findRedisServer()
+    ? undefined
+    : REDIS_SERVER_MISSING;
+if (redisProblem) fatal(redisProblem);
 
-async function shutdown(code: number): Promise<never> {
-  await sandbox.close();
-  await redis?.stop();
-  process.exit(code);
+// Only now the heavy part (SDKs, servers), so that a mistake above is answered at once.
+const { runDemo } = await import('./run-demo.js');
+await runDemo(args);
+
+function usageError(message: string): never {
+  console.error(`opsbot demo: ${message}\n\n${DEMO_USAGE}`);
+  process.exit(2);
 }
 
-if (values.exec?.length) {
-  for (const line of values.exec) {
-    console.log(`${session.prompt}${line}`);
-    if (!(await session.run(line))) break;
-  }
-  await shutdown(crashed || session.internalErrors > 0 ? 1 : 0);
+function fatal(message: string): never {
+  console.error(`opsbot demo: ${message}`);
+  process.exit(1);
 }
-
-console.log(
-  `opsbot demo: ${sandbox.sim.env.name} simulated locally. Type help for the shell's commands, /ops help for the bot's.`,
-);
-// Lines are taken one at a time, so piped input waits for each command's jobs before the next.
-const rl = createInterface({
-  input: process.stdin,
-  output: process.stdout,
-  terminal: Boolean(process.stdin.isTTY),
-});
-process.stdout.write(session.prompt);
-for await (const line of rl) {
-  if (!process.stdin.isTTY) console.log(line);
-  if (!(await session.run(line))) break;
-  process.stdout.write(session.prompt);
-}
-rl.close();
-console.log('');
-await shutdown(crashed || session.internalErrors > 0 ? 1 : 0);

@@ -145,6 +145,15 @@ export const PLAN_BUTTONS: ButtonRoute = {
   payload: (verb, planId, actor, at) => ({ planId, decision: verb, actor, at, meta: meta(actor) }),
 };
 
+/** A remediation button of a `/diagnose` finding → `diagnose.fix`, which opens the matching plan. */
+export const DIAGNOSE_BUTTONS: ButtonRoute = {
+  family: 'diagnose',
+  job: 'diagnose.fix',
+  jobIdPrefix: 'dfx',
+  object: 'diagnosis findings',
+  payload: (verb, fixId, actor, at) => ({ action: verb, fixId, actor, at, meta: meta(actor) }),
+};
+
 /** Extend / Resume now on a rotation pause reminder → `rotation.action`. */
 export const ROTATION_BUTTONS: ButtonRoute = {
   family: 'rotation',
@@ -152,4 +161,13 @@ export const ROTATION_BUTTONS: ButtonRoute = {
   jobIdPrefix: 'rot',
   object: 'a pause',
   payload: (verb, planId, actor, at) => ({ action: verb, planId, actor, at, meta: meta(actor) }),
+};
+
+/** Acknowledge / Snooze on a scheduled alert's message → `alerts.action` (value: the alert's fingerprint id). */
+export const ALERT_BUTTONS: ButtonRoute = {
+  family: 'alert',
+  job: 'alerts.action',
+  jobIdPrefix: 'alr',
+  object: 'alerts',
+  payload: (verb, alertId, actor, at) => ({ action: verb, alertId, actor, at, meta: meta(actor) }),
 };

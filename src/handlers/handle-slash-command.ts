@@ -1,16 +1,18 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { allOpsChannels, environmentForChannel } from '../access/environment-for-channel.js';
 import type { AuditEntryInput } from '../audit/audit-entry.js';
-import { roleAllows, type SubcommandSpec, usageLine } from '../commands/command-spec.js';
+import { type PlannedChange, roleAllows, usageLine } from '../commands/command-spec.js';
 import { type ParsedCommand, parseCommand } from '../commands/parse-command.js';
 import { renderHelp } from '../commands/render-help.js';
 import { UsageError } from '../commands/usage-error.js';
 import { UserError } from '../errors/user-error.js';
 import type { Environment, Role } from '../inventory/schema.js';
+import { AccessDeniedError } from '../plans/access-rules.js';
 import { submitChange } from '../plans/submit-change.js';
 import type { Blocks } from '../ports/chat.js';
 import type { EnqueueResult } from '../queue/create-queue.js';
 import { code } from '../slack-text/code.js';
+import { attemptedAction, runAction } from './audit-action.js';
 import type { HandlerDeps } from './command-deps.js';
 import type { CommandRequest } from './command-request.js';
 import { MAYBE_QUEUED, QUEUE_DOWN, queueOutage } from './queue-outage.js';
@@ -39,7 +41,11 @@ export function createSlashCommandHandler(deps: HandlerDeps) {
       deps.logger.error({ err, ref, command: command.command }, 'slash command handler failed');
       decision = {
         text: `:x: internal error, ref ${ref}; nothing was done.`,
-        audit: { action: actionOf(command.command, command.text), outcome: 'failed', detail: `ref ${ref}` },
+        audit: {
+          action: attemptedAction(deps.registry, command.command, command.text),
+          outcome: 'failed',
+          detail: `ref ${ref}`,
+        },
       };
     }
     await ack({
@@ -66,7 +72,7 @@ async function decide(
   command: SlashArgs['command'],
   deadline: Deadline,
 ): Promise<Decision> {
-  const action = actionOf(command.command, command.text);
+  const action = attemptedAction(deps.registry, command.command, command.text);
   const env = environmentForChannel(deps.environments, command.channel_id);
   if (!env) {
     const where = allOpsChannels(deps.environments)
@@ -107,15 +113,24 @@ async function decide(
       audit: { action, environment: env.name, outcome: 'allowed', detail: 'help' },
     };
   }
-  return queueRequest(deps, command, { env, parsed, role, action, deadline });
+  return queueRequest(deps, command, { env, parsed, role, deadline });
 }
 
 interface Authorized {
   env: Environment;
   parsed: Extract<ParsedCommand, { kind: 'run' }>;
   role: Role | 'none';
-  action: string;
   deadline: Deadline;
+}
+
+/** The change a mutation plans, built from the arguments alone; a UserError here is malformed input. */
+function buildChange(parsed: Authorized['parsed'], request: CommandRequest) {
+  try {
+    return { planned: parsed.sub.toChange?.(parsed.args, request) };
+  } catch (err) {
+    if (err instanceof UserError) return { error: err };
+    throw err;
+  }
 }
 
 /** Second half of the pipeline: the role check against the subcommand, then the enqueue. */
@@ -124,21 +139,8 @@ async function queueRequest(
   command: SlashArgs['command'],
   a: Authorized,
 ): Promise<Decision> {
-  const { env, parsed, role, action, deadline } = a;
+  const { env, parsed, role, deadline } = a;
   const usage = usageLine(parsed.command, parsed.sub);
-  if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
-    const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
-    return {
-      text: `:no_entry: \`${usage}\` needs the *${parsed.sub.minRole}* role; ${have}. Nothing was done.`,
-      audit: {
-        action,
-        environment: env.name,
-        outcome: 'denied',
-        detail: `role ${role} < ${parsed.sub.minRole}`,
-      },
-      denied: 'role',
-    };
-  }
   const jobId = requestJobId('cmd', command.trigger_id || `${command.user_id}/${command.text}`);
   const request: CommandRequest = {
     id: jobId,
@@ -147,12 +149,33 @@ async function queueRequest(
     env: env.name,
     command: command.command,
     text: parsed.text,
-    role,
+    // Only used once the role check below has passed; 'viewer' just names a refused change.
+    role: role === 'none' ? 'viewer' : role,
     at: deps.clock.now(),
   };
+  const built = buildChange(parsed, request);
+  // What the user attempted, as the plan will name it (`/scale provisioners 3` is `scale.apply`).
+  const action = runAction(deps.kinds, command.command, parsed.sub, built.planned);
+  const refusal = (text: string, detail: string, denied: string): Decision => ({
+    text,
+    audit: { action, environment: env.name, outcome: denied === 'invalid' ? 'invalid' : 'denied', detail },
+    denied,
+  });
+  if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
+    const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
+    return refusal(
+      `:no_entry: \`${usage}\` needs the *${parsed.sub.minRole}* role; ${have}. Nothing was done.`,
+      `role ${role} < ${parsed.sub.minRole}`,
+      'role',
+    );
+  }
+  const why = parsed.sub.refuse?.(parsed.args, { role, environments: deps.environments });
+  if (why) return refusal(`:no_entry: ${why}. Nothing was done.`, why, 'policy');
+  if (built.error)
+    return refusal(`:warning: ${built.error.userText}\nNothing was done.`, built.error.message, 'invalid');
   try {
     const queued = await withTimeout(
-      enqueueRequest(deps, parsed.sub, request, parsed.args),
+      enqueueRequest(deps, parsed.sub.job, request, parsed.args, built.planned),
       deadline.left(),
       'enqueue',
     );
@@ -175,12 +198,11 @@ async function queueRequest(
     };
   } catch (err) {
     const outage = queueOutage(err);
-    if (!outage && err instanceof UserError)
-      return {
-        text: `:warning: ${err.userText}\nNothing was done.`,
-        audit: { action, environment: env.name, outcome: 'invalid', detail: err.message },
-        denied: 'invalid',
-      };
+    // The change kind's inventory checks (unknown target, out of bounds, admin-only): a refusal.
+    if (!outage && err instanceof UserError) {
+      const icon = err instanceof AccessDeniedError ? ':no_entry:' : ':warning:';
+      return refusal(`${icon} ${err.userText}\nNothing was done.`, err.message, 'policy');
+    }
     if (!outage) throw err;
     deps.logger.warn({ err, jobId }, 'enqueue failed');
     return {
@@ -202,12 +224,12 @@ async function queueRequest(
  */
 async function enqueueRequest(
   deps: HandlerDeps,
-  sub: SubcommandSpec,
+  job: string,
   request: CommandRequest,
   args: unknown,
+  planned: PlannedChange | undefined,
 ): Promise<EnqueueResult & { incident?: boolean }> {
-  if (sub.toChange) {
-    const planned = sub.toChange(args, request);
+  if (planned) {
     const kind = deps.kinds.get(planned.kind);
     const change = kind?.change.parse(planned.change);
     kind?.precheck?.(change);
@@ -224,11 +246,5 @@ async function enqueueRequest(
     return { ...queued, incident: kind?.incident?.(change) === true };
   }
   const meta = { requester: request.user, channel: request.channel, environment: request.env };
-  return deps.queue.enqueue(sub.job, { meta, request, args }, { jobId: request.id });
-}
-
-/** `dns.update` from `/dns update …`, for the audit trail and the two-person rule. */
-export function actionOf(command: string, text: string): string {
-  const sub = text.trim().split(/\s+/)[0]?.toLowerCase() || 'help';
-  return `${command.replace(/^\//, '')}.${/^[a-z-]+$/.test(sub) ? sub : 'invalid'}`;
+  return deps.queue.enqueue(job, { meta, request, args }, { jobId: request.id });
 }

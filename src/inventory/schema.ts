@@ -87,6 +87,44 @@ const Principals = z.object({
   usergroups: z.array(z.string().regex(/^S[A-Z0-9]+$/, 'must be a Slack user group ID')).default([]),
 });
 
+export const AlertSeverity = z.enum(['info', 'warning', 'critical']);
+export type AlertSeverity = z.infer<typeof AlertSeverity>;
+
+const channelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel ID');
+
+/**
+ * Scheduled alerts: which `/diagnose` checks run on a schedule and where their alerts go. Fire after
+ * `fireAfter` consecutive failing runs, resolve after `resolveAfter` passing ones (hysteresis).
+ */
+export const Alerts = z.object({
+  /** One evaluation run of every check below, per environment (a BullMQ job scheduler). */
+  everySeconds: z.number().int().min(5).max(86_400).default(300),
+  fireAfter: z.number().int().min(1).max(100).default(2),
+  resolveAfter: z.number().int().min(1).max(100).default(2),
+  /** Mention `onCall` when a firing alert is not acknowledged within this long. */
+  escalateAfterMinutes: z.number().positive().default(30),
+  onCall: z
+    .string()
+    .regex(/^S[A-Z0-9]+$/, 'must be a Slack user group ID')
+    .optional(),
+  /** Channel per severity; the first ops channel where none is given. */
+  channels: z.object({ info: channelId, warning: channelId, critical: channelId }).partial().default({}),
+  /** Time zone of "snooze until tomorrow 09:00". */
+  tz: z.string().default('UTC'),
+  checks: z
+    .array(
+      z.object({
+        /** A check id of `/diagnose` (unknown ids are reported and skipped at run time). */
+        id: z.string().min(1),
+        severity: AlertSeverity.default('warning'),
+        /** The worst status that still counts as passing: `warn` results fire only when this is `ok`. */
+        fireOn: z.enum(['warn', 'fail']).default('fail'),
+      }),
+    )
+    .default([]),
+});
+export type Alerts = z.infer<typeof Alerts>;
+
 export const Environment = z
   .object({
     name: z.string().min(1),
@@ -125,6 +163,7 @@ export const Environment = z
     schedules: z
       .array(z.object({ id: z.string(), job: z.string(), cron: z.string(), tz: z.string().default('UTC') }))
       .default([]),
+    alerts: Alerts.optional(),
   })
   .superRefine((env, ctx) => {
     const clusterIds = new Set(env.clusters.map((c) => c.id));
@@ -165,6 +204,22 @@ export const Environment = z
         path: ['rotation', 'deployment'],
         message: 'unknown deployment target',
       });
+    const alertIds = new Set<string>();
+    env.alerts?.checks.forEach((c, i) => {
+      if (alertIds.has(c.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['alerts', 'checks', i, 'id'],
+          message: `duplicate check "${c.id}"`,
+        });
+      alertIds.add(c.id);
+    });
+    if (env.alerts && !isTimeZone(env.alerts.tz))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alerts', 'tz'],
+        message: `unknown time zone "${env.alerts.tz}"`,
+      });
     env.dns.zones.forEach((zone, zi) => {
       zone.records.forEach((r, ri) => {
         const bare = r.name.replace(/^\*\./, '');
@@ -178,3 +233,12 @@ export const Environment = z
     });
   });
 export type Environment = z.infer<typeof Environment>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,8 @@ import type { Environment } from '../inventory/schema.js';
 import type { PlanDeps } from '../plans/plan-deps.js';
 import type { Clusters } from '../ports/clusters.js';
 import type { DnsProvider, DnsResolver } from '../ports/dns-provider.js';
+import type { HealthProbes } from '../ports/health-probes.js';
+import type { Registry } from '../ports/registry.js';
 
 /** Everything jobs may use, built once by the composition root (src/main.ts). */
 export interface JobDeps extends PlanDeps {
@@ -12,8 +14,14 @@ export interface JobDeps extends PlanDeps {
   dns: DnsProvider;
   /** DNS-over-HTTPS lookups, to verify what the internet sees. */
   resolver: DnsResolver;
+  /** Coder's and LiteLLM's health endpoints (`/diagnose`). */
+  probes: HealthProbes;
+  /** GHCR sources and their ECR mirrors (`/images`); absent where no registry is configured. */
+  registry?: Registry;
   /** Reads are scoped to the environments where the caller holds a role, checked again in the job. */
   roles: RoleResolver;
+  /** Deadlines of the check engine, when not the defaults. */
+  checks?: { deadlineMs?: number; partDeadlineMs?: number };
 }
 
 export function environmentOf(deps: Pick<JobDeps, 'environments'>, name: string): Environment {

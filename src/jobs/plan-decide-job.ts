@@ -3,6 +3,7 @@ import { Role } from '../inventory/schema.js';
 import { approvePlan } from '../plans/approve-plan.js';
 import { cancelPlan } from '../plans/cancel-plan.js';
 import { checkClick } from '../plans/check-click.js';
+import { failureText } from '../plans/failure-text.js';
 import { requestUndo } from '../plans/request-undo.js';
 import { defineJob } from '../queue/define-job.js';
 import { JobMeta } from '../queue/job-meta.js';
@@ -51,7 +52,7 @@ export const planDecideJob = defineJob({
     await ctx.deps.chat.postEphemeral({
       channel: actor.channel,
       user: actor.user,
-      text: `:no_entry: Plan \`${planId}\`: ${failure.userMessage}`,
+      text: failureText(failure, `Plan \`${planId}\``),
     });
   },
 });

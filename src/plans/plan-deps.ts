@@ -10,7 +10,7 @@ import type { ChangeKindRegistry } from './change-kind.js';
 import type { PlanStore } from './plan-store.js';
 
 export type PlanAccess = Pick<Environment['access'], 'twoPerson' | 'incidentWaiver' | 'planTtlMinutes'> &
-  Partial<Pick<Environment['access'], 'maxPendingPlansPerUser'>>;
+  Partial<Pick<Environment['access'], 'maxPendingPlansPerUser' | 'roles'>>;
 
 /** What the plan lifecycle needs; the composition root's deps object must include these. */
 export interface PlanDeps {

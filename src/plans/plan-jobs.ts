@@ -1,7 +1,10 @@
 import { UserError } from '../errors/user-error.js';
 import { defineJob, type JobContext } from '../queue/define-job.js';
+import { oneLine } from '../slack-text/escape-mrkdwn.js';
+import { AccessDeniedError } from './access-rules.js';
 import { applyPlan } from './apply-plan.js';
 import { changeKindOf } from './change-kind.js';
+import { failureText } from './failure-text.js';
 import { type Plan, SYSTEM_ACTOR } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { planIdFor } from './plan-id.js';
@@ -16,6 +19,7 @@ import {
   PlanRevertPayload,
 } from './plan-job-names.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
+import { slackTime } from './render-plan.js';
 import { reportApplyFailure } from './report-plan-failure.js';
 import { requestPlan } from './request-plan.js';
 import { SupersededError } from './superseded-error.js';
@@ -53,11 +57,29 @@ export const planRequestJob = defineJob({
     await ctx.deps.chat.postEphemeral({
       channel: p.meta.channel,
       user: p.meta.requester,
-      text: `Could not plan that: ${failure.userMessage}`,
+      text: failureText(failure, 'Could not plan that'),
       ...(p.meta.threadTs ? { threadTs: p.meta.threadTs } : {}),
     });
+    await auditPlanRefusal(ctx, p, failure.error, failure.userMessage);
   },
 });
+
+/** Refusals decided while planning (they need live state) are audited like those decided in the ack. */
+async function auditPlanRefusal(ctx: Ctx, p: PlanRequestPayload, error: unknown, detail: string) {
+  const kind = ctx.deps.kinds.get(p.kind);
+  const change = kind?.change.safeParse(p.change);
+  await ctx.deps.audit.append({
+    at: ctx.deps.clock.now(),
+    actor: p.meta.requester,
+    action: kind && change?.success ? kind.action(change.data) : p.kind,
+    channel: p.meta.channel,
+    environment: p.environment,
+    outcome:
+      error instanceof AccessDeniedError ? 'denied' : error instanceof UserError ? 'refused' : 'failed',
+    detail,
+    jobId: ctx.jobId,
+  });
+}
 
 /** Queued by approvePlan as `apply-<planId>`. */
 export const planApplyJob = defineJob({
@@ -161,7 +183,8 @@ export const planExpireJob = defineJob({
     const moved = await ctx.deps.plans.transition(plan.id, ['pending'], 'expired', plan.expiresAt);
     // Expired already: by this job's earlier run (whose message edit was put off), or by a late click.
     if (!moved.ok && moved.status !== 'expired') return { expired: false };
-    await auditExpiry(ctx, plan);
+    // The requester is told once, with the audit entry (a re-run finds it written and stays quiet).
+    if (await auditExpiry(ctx, plan)) await tellRequester(ctx, plan);
     // Never sit on a worker waiting for the channel's edit slot: come back when it is free.
     const wait = ctx.deps.pacer.nextAt(plan.channel) - ctx.deps.clock.now();
     if (wait > 0) return ctx.retryLater(wait + Math.floor(Math.random() * 250));
@@ -170,8 +193,9 @@ export const planExpireJob = defineJob({
   },
 });
 
-async function auditExpiry(ctx: Ctx, plan: Plan): Promise<void> {
-  await ctx.deps.audit.append(
+/** True when this run wrote the entry. */
+async function auditExpiry(ctx: Ctx, plan: Plan): Promise<boolean> {
+  const id = await ctx.deps.audit.append(
     {
       at: ctx.deps.clock.now(),
       actor: SYSTEM_ACTOR,
@@ -185,6 +209,21 @@ async function auditExpiry(ctx: Ctx, plan: Plan): Promise<void> {
     // Audited once however often this job runs (it is re-run after a crash or a put-off message edit).
     { once: `expired-${plan.id}` },
   );
+  return id !== '';
+}
+
+/** Best effort: a failed notice must not hold the expiry (the message edit is what matters). */
+async function tellRequester(ctx: Ctx, plan: Plan): Promise<void> {
+  if (plan.requester === SYSTEM_ACTOR) return;
+  const text = `:hourglass: Your plan \`${plan.id}\` (${oneLine(plan.summary)}) expired ${slackTime(plan.expiresAt)} without an approval; nothing was changed. Run the command again for a fresh plan.`;
+  await ctx.deps.chat
+    .postEphemeral({
+      channel: plan.channel,
+      user: plan.requester,
+      text,
+      ...(plan.threadTs ? { threadTs: plan.threadTs } : {}),
+    })
+    .catch((err: unknown) => ctx.log.warn({ err, planId: plan.id }, 'could not tell the requester'));
 }
 
 /** Register these with the rest of the jobs. */

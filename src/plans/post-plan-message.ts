@@ -7,8 +7,9 @@ import { renderPlanMessage } from './render-plan.js';
 
 function render(deps: PlanDeps, plan: Plan) {
   const kind = changeKindOf(deps.kinds, plan.kind);
-  const twoPerson = deps.access(plan.environment).twoPerson.includes(plan.action);
-  return renderPlanMessage(plan, kind, twoPerson);
+  const access = deps.access(plan.environment);
+  const twoPerson = access.twoPerson.includes(plan.action);
+  return renderPlanMessage(plan, kind, twoPerson, access.roles?.[kind.approverRole ?? 'operator']);
 }
 
 /** Posts the plan (in the requester's thread if there is one) and remembers the message for later edits. */

@@ -3,6 +3,12 @@ import { oneLine } from '../slack-text/escape-mrkdwn.js';
 import type { AnyChangeKind } from './change-kind.js';
 import { type Plan, SYSTEM_ACTOR } from './plan.js';
 
+/** Slack users and user groups (inventory `access.roles.<role>`). */
+export interface Approvers {
+  users: string[];
+  usergroups: string[];
+}
+
 export const APPROVE_ACTION = 'plan.approve';
 export const CANCEL_ACTION = 'plan.cancel';
 export const UNDO_ACTION = 'plan.undo';
@@ -30,6 +36,57 @@ const button = (actionId: string, label: string, value: string, style?: 'primary
 });
 
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+/** For people: `1h 30m`, `45m`, `48h`, `3d 4h` (rounded to the minute; days only past two). */
+export function roundedDuration(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))}s`;
+  const hours = Math.floor(minutes / 60);
+  const parts =
+    hours > 48
+      ? [`${Math.floor(hours / 24)}d`, hours % 24 ? `${hours % 24}h` : '']
+      : [hours ? `${hours}h` : '', minutes % 60 ? `${minutes % 60}m` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** A time-boxed plan says when it undoes itself: approvers must see that what they approve is temporary. */
+function revertLine(plan: Plan): string | undefined {
+  if (plan.revertedBy) return `Reverted by plan \`${plan.revertedBy}\`.`;
+  if (['cancelled', 'expired', 'failed'].includes(plan.status)) return undefined;
+  if (plan.revertAt) return `:hourglass: Temporary: reverts automatically ${slackTime(plan.revertAt)}.`;
+  if (plan.revertUntil)
+    return `:hourglass: Temporary: reverts at ${slackTime(plan.revertUntil)}, in ${roundedDuration(plan.revertUntil - plan.createdAt)}, however late it is approved.`;
+  if (plan.revertAfterMs)
+    return `:hourglass: Temporary: reverts ${roundedDuration(plan.revertAfterMs)} after it is applied (at ${slackTime(plan.createdAt + plan.revertAfterMs)} if applied now).`;
+  return undefined;
+}
+
+/**
+ * Pings who may approve (the inventory's approver role). A rich-text mention, not `<!subteam^…>` in mrkdwn:
+ * the outgoing filter rightly escapes group pings in text, where they could only have come from user input.
+ */
+function approverPing(approvers: Approvers): Blocks {
+  const mentions = [
+    ...approvers.usergroups.map((id) => ({ type: 'usergroup', usergroup_id: id })),
+    ...approvers.users.map((id) => ({ type: 'user', user_id: id })),
+  ].slice(0, 20);
+  if (!mentions.length) return [];
+  const between = (i: number) => (i ? [{ type: 'text', text: ' ' }] : []);
+  return [
+    {
+      type: 'rich_text',
+      elements: [
+        {
+          type: 'rich_text_section',
+          elements: [
+            { type: 'text', text: 'Waiting for approval by ' },
+            ...mentions.flatMap((m, i) => [...between(i), m]),
+          ],
+        },
+      ],
+    },
+  ];
+}
 
 function statusLine(plan: Plan, twoPerson: boolean): string {
   switch (plan.status) {
@@ -66,20 +123,31 @@ function diffBlocks(plan: Plan, kind: AnyChangeKind): Blocks {
 }
 
 /** The plan message: what changes, who asked, warnings, and Approve / Cancel while it is pending. */
-export function renderPlanMessage(plan: Plan, kind: AnyChangeKind, twoPerson: boolean): RenderedMessage {
+export function renderPlanMessage(
+  plan: Plan,
+  kind: AnyChangeKind,
+  twoPerson: boolean,
+  /** Who may approve it, pinged while it waits for a second person. */
+  approvers?: Approvers,
+): RenderedMessage {
   const title = plan.revertOf ? `Revert plan \`${plan.revertOf}\`` : 'Plan';
   // Kinds escape the data inside summaries and warnings; one line each keeps them from posing as a status line.
   const summary = oneLine(plan.summary);
+  const head = `*${title}* \`${plan.id}\` in *${plan.environment}* · ${summary}`;
   const blocks: Blocks = [
-    { type: 'section', text: { type: 'mrkdwn', text: `*${title}* \`${plan.id}\` · ${summary}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: head } },
     ...diffBlocks(plan, kind),
   ];
+  const revert = revertLine(plan);
+  if (revert) blocks.push(context(revert));
   if (plan.warnings.length)
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: plan.warnings.map((w) => `:warning: ${oneLine(w)}`).join('\n') },
     });
   blocks.push(context(statusLine(plan, twoPerson)));
+  // While it waits for a second person; a decided plan needs nobody.
+  if (plan.status === 'pending' && twoPerson && approvers) blocks.push(...approverPing(approvers));
   if (plan.status === 'pending')
     blocks.push({
       type: 'actions',

@@ -1,9 +1,11 @@
 import { ConflictError, UserError } from '../errors/user-error.js';
 import { changeKindOf } from './change-kind.js';
+import { markPendingTargets, pendingPlanFor } from './pending-targets.js';
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { applyJobId, expireJobId, PLAN_APPLY_JOB, PLAN_EXPIRE_JOB } from './plan-job-names.js';
 import { postPlanMessage } from './post-plan-message.js';
+import { who } from './render-plan.js';
 
 export interface PlanRequest {
   /** Stable per request (derived from the job id), so a retried plan job finds its plan instead of making two. */
@@ -69,6 +71,11 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     throw new UserError(
       `Nothing to change: ${kind.summary(change)} is already in effect (${kind.describe(live)}).`,
     );
+  const resources = kind.resources(change);
+  const other = request.preApproved
+    ? undefined
+    : await pendingPlanFor(deps, request.environment, resources, request.planId);
+  if (other) warnings.unshift(duplicateWarning(other));
   const now = deps.clock.now();
   const doc = {
     id: request.planId,
@@ -99,8 +106,10 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     ? `incident mode: ${doc.action} applied by its requester without a second approval`
     : undefined;
   const created = await deps.plans.create(doc, initial);
-  if (initial.status === 'pending')
+  if (initial.status === 'pending') {
     await deps.plans.indexPending(doc.environment, doc.requester, doc.id, doc.expiresAt);
+    await markPendingTargets(deps, doc, resources);
+  }
   if (created && waiver) await deps.plans.update(doc.id, { waiver });
   // So the buttons go away and the audit says so when nobody decides in time.
   if (initial.status === 'pending')
@@ -144,6 +153,14 @@ async function checkPendingCap(deps: PlanDeps, request: PlanRequest, cap: number
         hint: 'Cancel the ones you no longer need (`/ops status` lists them), or wait for them to be decided.',
       },
     );
+}
+
+/**
+ * Posted with a warning rather than refused: both stay visible to the approvers, and whichever is applied
+ * first makes the other one stale (its apply finds the live state moved and refuses).
+ */
+function duplicateWarning(other: Plan): string {
+  return `Plan \`${other.id}\` for the same target is already waiting for approval in <#${other.channel}> (${other.summary}, asked by ${who(other.requester)}). Once one is applied the other is refused as stale: cancel the one you do not want.`;
 }
 
 function incidentNote(requester: string): string {

@@ -65,9 +65,107 @@ export interface ClusterClient {
   listAutoscalers(namespace: string): Promise<AutoscalerState[]>;
   /** When the Secret was last written (managedFields / annotations; its data is never used). */
   secretUpdatedAt(namespace: string, name: string): Promise<number | undefined>;
+  /** Every node, read in pages. */
+  listNodes(): Promise<NodeState[]>;
+  /** A node's root filesystem use from its kubelet (`nodes/proxy` stats/summary). */
+  nodeStorage(node: string): Promise<NodeStorageStats>;
+  /**
+   * Folds over the pods matching `query` a page at a time (limit/continue), so memory holds one page,
+   * not the cluster. When the API server expires the list (410), the fold starts over from `init()`.
+   */
+  foldPods<T>(query: PodQuery, init: () => T, step: (acc: T, page: PodDetail[]) => T): Promise<T>;
+  /** Karpenter NodePools (`karpenter.sh/v1`); [] where Karpenter is not installed. */
+  listNodePools(): Promise<NodePoolState[]>;
+  listNodeClaims(): Promise<NodeClaimState[]>;
 }
 
 /** Access to every cluster of the inventory by id. */
 export interface Clusters {
   client(clusterId: string): ClusterClient;
+}
+
+/** A node condition worth reporting (pressure, Ready), with when it last changed. */
+export interface NodeConditionState {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  since?: number;
+}
+
+/** A node as diagnostics see it: schedulability, pressure, what it offers. */
+export interface NodeState {
+  name: string;
+  /** `karpenter.sh/nodepool` label, when Karpenter made it. */
+  pool?: string;
+  unschedulable: boolean;
+  conditions: NodeConditionState[];
+  cpuAllocatable: number;
+  memoryAllocatable: number;
+  createdAt?: number;
+}
+
+/** The kubelet's view of a node's root filesystem (`stats/summary`), with the pods using most of it. */
+export interface NodeStorageStats {
+  node: string;
+  capacityBytes: number;
+  usedBytes: number;
+  /** Largest users of ephemeral storage on the node, biggest first (at most 3). */
+  topPods: { namespace: string; name: string; usedBytes: number }[];
+}
+
+export interface ContainerDetail {
+  name: string;
+  image: string;
+  /** The digest the kubelet really pulled (`repo@sha256:…`); empty until the container started. */
+  imageID: string;
+  ready: boolean;
+  restarts: number;
+  memoryLimit?: string;
+  waiting?: { reason: string; message: string };
+  lastTerminated?: { reason: string; exitCode: number; finishedAt?: number };
+}
+
+/** A pod reduced to what explains it: phase, reasons, scheduling, containers, requests. */
+export interface PodDetail {
+  namespace: string;
+  name: string;
+  phase: string;
+  /** Pod-level reason and message (`Evicted`, "The node was low on resource: …"). */
+  reason?: string;
+  message?: string;
+  nodeName?: string;
+  createdAt?: number;
+  /** When the pod stopped (eviction), from its DisruptionTarget condition or containers. */
+  endedAt?: number;
+  labels: Record<string, string>;
+  containers: ContainerDetail[];
+  /** PodScheduled=False: the scheduler's message and since when. */
+  unschedulable?: { message: string; since?: number };
+  /** Sum of the containers' requests (CPU cores, memory bytes). */
+  requests: { cpu: number; memory: number };
+}
+
+/** Which pods to read; no namespace means every namespace. Selectors are applied by the API server. */
+export interface PodQuery {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface NodePoolState {
+  name: string;
+  ready: boolean;
+  /** The first condition that is not True, to say why. */
+  notReady?: { type: string; reason: string; message: string };
+  limits: { cpu?: number; memory?: number };
+  used: { cpu: number; memory: number; nodes: number };
+}
+
+export interface NodeClaimState {
+  name: string;
+  pool: string;
+  nodeName?: string;
+  createdAt?: number;
+  conditions: NodeConditionState[];
 }

@@ -7,6 +7,8 @@ export interface ScheduleSpec {
   job: string;
   cron: string;
   tz: string;
+  /** A fixed interval in ms instead of `cron` (alert evaluations: every N seconds). */
+  every?: number;
   data: unknown;
 }
 
@@ -22,7 +24,11 @@ export async function syncJobSchedulers(
   const queue = new Queue(DEFAULT_QUEUE_NAME, { connection, prefix });
   try {
     for (const s of schedules)
-      await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: s.tz }, { name: s.job, data: s.data });
+      await queue.upsertJobScheduler(
+        s.id,
+        s.every !== undefined ? { every: s.every } : { pattern: s.cron, tz: s.tz },
+        { name: s.job, data: s.data },
+      );
     const wanted = new Set(schedules.map((s) => s.id));
     for (const existing of await queue.getJobSchedulers())
       if (existing.key && !wanted.has(existing.key)) await queue.removeJobScheduler(existing.key);

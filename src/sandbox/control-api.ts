@@ -32,10 +32,13 @@ export const CONTROL_ROUTES: Record<string, Route> = {
       sim.kube.control.fillNodeStorage(b.cluster, b.node, b.percent),
   },
   'pods/crashloop': {
-    summary: "make a deployment's pods crash-loop: {cluster, namespace, name, on}",
-    body: z.object({ ...deployment, on }),
-    run: (sim, b: { cluster: string; namespace: string; name: string; on: boolean }) =>
-      sim.kube.control.crashLoop(b.cluster, b.namespace, b.name, b.on),
+    summary:
+      "make a deployment's pods crash-loop: {cluster, namespace, name, on, reason?: 'Error' | 'OOMKilled'} (OOMKilled: killed for memory, exit 137)",
+    body: z.object({ ...deployment, on, reason: z.enum(['Error', 'OOMKilled']).default('Error') }),
+    run: (
+      sim,
+      b: { cluster: string; namespace: string; name: string; on: boolean; reason: 'Error' | 'OOMKilled' },
+    ) => sim.kube.control.crashLoop(b.cluster, b.namespace, b.name, b.on, b.reason),
   },
   'pods/image-pull': {
     summary: "make a deployment's new pods fail to pull their image: {cluster, namespace, name, on}",

@@ -47,9 +47,14 @@ export class SlackDriver {
     return { ...reply, text: ackText(reply.body) };
   }
 
-  /** Presses the button `actionId` of a recorded message as `role`. */
-  async press(role: string, message: RecordedMessage, actionId: string): Promise<BotReply> {
-    const payload = this.slack.newBlockActions({ message, actionId, userId: this.user(role) });
+  /** Presses the button `actionId` (the one with `value`, when several share the id) of a message as `role`. */
+  async press(role: string, message: RecordedMessage, actionId: string, value?: string): Promise<BotReply> {
+    const payload = this.slack.newBlockActions({
+      message,
+      actionId,
+      userId: this.user(role),
+      ...(value !== undefined ? { value, pick: 'value' } : {}),
+    });
     return postInteraction(this.state.slack.eventsUrl, this.state.slack.signingSecret, payload);
   }
 

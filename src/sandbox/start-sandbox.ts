@@ -30,6 +30,14 @@ export interface SandboxOptions {
   /** Log lines of the bot (stdout by default); tests capture them to check nothing secret leaks. */
   logDestination?: DestinationStream;
   worker?: { concurrency?: number; lockDuration?: number; stalledInterval?: number };
+  /** Deadlines of /diagnose checks (tests on a busy machine give them more room). */
+  checks?: { deadlineMs?: number; partDeadlineMs?: number };
+  /**
+   * Alert evaluation interval, overriding the inventory's (shared with production): `npm run sandbox`
+   * and the demo pass 15 s so a fault shows within a minute. Default 0: off, since tests drive
+   * evaluations themselves and their channels must not get alerts they did not set up.
+   */
+  alertEverySeconds?: number;
 }
 
 export interface Sandbox {
@@ -69,6 +77,9 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
         ...(opts.logger ? { logger: opts.logger } : {}),
         ...(opts.logDestination ? { logDestination: opts.logDestination } : {}),
         ...(opts.worker ? { worker: opts.worker } : {}),
+        ...(opts.checks ? { checks: opts.checks } : {}),
+        // Off unless asked for: a test's channel must not get alerts it did not set up.
+        alertEverySeconds: opts.alertEverySeconds ?? 0,
       });
   } catch (err) {
     await control.close();
@@ -129,6 +140,8 @@ function sandboxBotEnv(
     DOH_URL: sim.cloudflare.dohUrl,
     AWS_REGION: env.clusters[0]!.region,
     AWS_ENDPOINT_URL: sim.aws.endpoint,
+    GHCR_URL: sim.ghcr.url,
+    ECR_REGISTRY_URL: sim.ecr.url,
     CODER_SESSION_TOKEN: secrets.coderSessionToken,
     LITELLM_API_KEY: secrets.litellmKey,
     INVENTORY_DIR: opts.inventoryDir,

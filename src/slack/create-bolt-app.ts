@@ -1,8 +1,10 @@
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { HandlerDeps } from '../handlers/command-deps.js';
 import {
+  ALERT_BUTTONS,
   type ButtonRoute,
   createButtonHandler,
+  DIAGNOSE_BUTTONS,
   PLAN_BUTTONS,
   ROTATION_BUTTONS,
 } from '../handlers/handle-button.js';
@@ -55,6 +57,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
   const buttons: [RegExp, ButtonRoute][] = [
     [/^plan\.(approve|cancel|undo)$/, PLAN_BUTTONS],
     [/^rotation\.(extend|resume)$/, ROTATION_BUTTONS],
+    [/^diagnose\.fix$/, DIAGNOSE_BUTTONS],
+    [/^alert\.(ack|snooze1h|snooze4h|snoozetomorrow)$/, ALERT_BUTTONS],
   ];
   const events = new Set(['app_home_opened']);
   const known: KnownRoutes = {

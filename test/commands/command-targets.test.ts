@@ -7,6 +7,7 @@ import { SCALE_KIND } from '../../src/changes/scale/scale-kind.js';
 import { COMMAND_JOBS } from '../../src/commands/command-jobs.js';
 import type { PlannedChange, SubcommandSpec } from '../../src/commands/command-spec.js';
 import { createCommandRegistry } from '../../src/commands/registry.js';
+import { IMAGES_KIND } from '../../src/images/create-images-kind.js';
 import { createFlagKind } from '../../src/plans/kinds/flag-kind.js';
 import { connect, uniquePrefix } from '../support/redis.js';
 
@@ -22,7 +23,9 @@ describe('command specs name jobs and change kinds through typed constants', () 
 
   it('every change kind constant is the name a registered kind goes by', () => {
     const flag = createFlagKind({ redis, prefix: uniquePrefix('kinds') }).kind;
-    expect(Object.values(CHANGE_KINDS).sort()).toEqual([DNS_KIND, SCALE_KIND, ROTATION_KIND, flag].sort());
+    expect(Object.values(CHANGE_KINDS).sort()).toEqual(
+      [DNS_KIND, SCALE_KIND, ROTATION_KIND, IMAGES_KIND, flag].sort(),
+    );
   });
 
   it('rejects a misspelt job or kind at type-checking', () => {

@@ -65,8 +65,17 @@ describe('parseCommand', () => {
   it('lists the known subcommands for an unknown one', () => {
     const err = usageErrorOf(() => parseCommand(registry, '/ops', 'statuss'));
     expect(err.message).toBe(
-      'unknown subcommand "statuss" for /ops (known: status, audit, jobs, job, notice)',
+      'unknown subcommand "statuss" for /ops (known: status, alerts, audit, jobs, job, notice)',
     );
+  });
+});
+
+describe('a bare command', () => {
+  it('/diagnose with nothing after it runs every check; /scale alone is still help', () => {
+    const bare = parseCommand(registry, '/diagnose', '  ');
+    expect(bare.kind).toBe('run');
+    expect(bare.kind === 'run' && bare.text).toBe('all');
+    expect(parseCommand(registry, '/scale', '').kind).toBe('help');
   });
 });
 

@@ -178,7 +178,7 @@ describe('plan lifecycle', () => {
     const note = await w.chat.waitFor((m) => m.via === 'ephemeral');
     expect(note).toMatchObject({ user: ALICE, channel: CHANNEL });
     expect(note.text).toBe(
-      'Could not plan that: Nothing to change: set flag `banner` to "same" is already in effect ("same").',
+      ':warning: Could not plan that: Nothing to change: set flag `banner` to "same" is already in effect ("same").',
     );
     expect(w.chat.posts()).toHaveLength(0);
   });

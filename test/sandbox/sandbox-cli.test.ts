@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 import { postSlashCommand } from '../../src/sandbox/slack/send-to-bot.js';
+import { envWithout, nodeOnlyPath, runCli } from '../demo/demo-process.js';
 
 const root = join(import.meta.dirname, '../..');
 const tsx = join(root, 'node_modules/.bin/tsx');
@@ -44,8 +45,10 @@ const StateFile = z
   .strict();
 
 let child: ChildProcess | undefined;
+let second: ChildProcess | undefined;
 afterAll(() => {
   child?.kill('SIGKILL');
+  second?.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -69,7 +72,7 @@ describe('npm run sandbox', () => {
       output += d.toString();
     });
     const stateFile = join(dir, 'state.json');
-    await waitFor(() => existsSync(stateFile) && output.includes('ready in'), 20_000);
+    await waitFor(() => existsSync(stateFile) && output.includes('ready in'), 100_000);
     const state = StateFile.parse(JSON.parse(readFileSync(stateFile, 'utf8')));
     expect(existsSync(state.kubeconfig)).toBe(true);
     expect(output).toContain(state.controlUrl);
@@ -93,10 +96,51 @@ describe('npm run sandbox', () => {
     expect(ack.status).toBe(200);
     expect(ack.body).toContain('Your role: *viewer*');
 
+    // A second sandbox on the same directory keeps off the running one's state: it uses <dir>/<pid>/.
+    const firstState = readFileSync(stateFile, 'utf8');
+    second = spawn(tsx, ['src/sandbox/cli.ts'], {
+      cwd: root,
+      env: { ...process.env, REDIS_URL: inject('redisUrl'), OPSBOT_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let secondOutput = '';
+    second.stdout?.on('data', (d: Buffer) => {
+      secondOutput += d.toString();
+    });
+    second.stderr?.on('data', (d: Buffer) => {
+      secondOutput += d.toString();
+    });
+    await waitFor(() => secondOutput.includes('ready in'), 100_000).catch((err: Error) => {
+      throw new Error(`${err.message}; the second sandbox said: ${secondOutput}`);
+    });
+    const own = readdirSync(dir).filter((f) => /^\d+$/.test(f));
+    expect(own).toHaveLength(1);
+    const secondState = StateFile.parse(JSON.parse(readFileSync(join(dir, own[0]!, 'state.json'), 'utf8')));
+    expect(secondState.controlUrl).not.toBe(state.controlUrl);
+    expect(secondOutput).toContain(`${join(dir, own[0]!)}/state.json (${dir} belongs to running process`);
+    expect(readFileSync(stateFile, 'utf8')).toBe(firstState);
+    const secondExited = new Promise<number | null>((resolve) =>
+      second!.once('exit', (code) => resolve(code)),
+    );
+    second.kill('SIGTERM');
+    expect(await secondExited).toBe(0);
+    expect(existsSync(join(dir, own[0]!))).toBe(false);
+
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     await expect(fetch(state.controlUrl)).rejects.toThrow();
     await expect(fetch(state.slack.eventsUrl, { method: 'POST' })).rejects.toThrow();
+    expect(existsSync(join(dir, 'owner.pid'))).toBe(false);
+  }, 240_000);
+
+  it('says in one line how to get Redis when redis-server is missing', async () => {
+    const r = await runCli([], envWithout(nodeOnlyPath()), 30_000, 'src/sandbox/cli.ts');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^opsbot sandbox: redis-server not found on PATH: install it \(.*apt-get install redis-server.*\) or set REDIS_URL=/,
+      ),
+    ]);
   });
 });

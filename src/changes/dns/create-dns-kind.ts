@@ -4,7 +4,7 @@ import { type ChangeKind, combineProgress, defineChangeKind } from '../../plans/
 import type { DnsProvider, DnsRecordState, DnsResolver } from '../../ports/dns-provider.js';
 import { batchOpsFor, mergeBatches } from './batch-ops.js';
 import { DNS_KIND, DnsChange, DnsLive, type DnsLiveItem } from './dns-change.js';
-import { checkDnsPlan } from './dns-guards.js';
+import { checkDnsPlan, checkDnsRequest } from './dns-guards.js';
 import { dnsWarnings, partnerKey } from './dns-warnings.js';
 import { partnerName } from './inventory-records.js';
 import { afterItem, describeItem, resolveTargets, sameValues, sortValues } from './record-values.js';
@@ -127,6 +127,12 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
     render: (plan) => renderDnsPlan(opts.environments.get(plan.change.env), plan),
     warnings: (change, before) => dnsWarnings(envOf(change.env), change, before),
     validate: (change, before) => checkDnsPlan(envOf(change.env), change, before),
+    // In the ack: an unknown environment or zone, and what only an admin may ask for.
+    precheck(change) {
+      const env = envOf(change.env);
+      for (const item of change.items) zoneOf(env, item.name);
+      checkDnsRequest(env, change);
+    },
     incident: (change) => change.incident === true,
   });
 }

@@ -26,15 +26,20 @@ export function renderDnsPlan(env: Environment | undefined, plan: PlanView<DnsCh
       },
     });
   }
-  if (changed.length > MAX_ITEMS)
-    blocks.push({
-      type: 'context',
-      elements: [{ type: 'mrkdwn', text: `… and ${changed.length - MAX_ITEMS} more record sets` }],
-    });
+  // The rest by name at least: an approver must be able to see every record the plan touches.
+  if (changed.length > MAX_ITEMS) {
+    const rest = changed.slice(MAX_ITEMS).map(({ before }) => `${code(before.name)} ${before.type}`);
+    const text = `… and ${rest.length} more record sets: ${rest.join(', ')}`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, 1900) }] });
+  }
   const notes = [
     changed.length > 1 ? `Applied as one Cloudflare batch per zone (all or nothing).` : '',
     plan.change.reason ? `Reason: ${untrusted(plan.change.reason)}` : '',
   ].filter(Boolean);
   if (notes.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: notes.join(' · ') }] });
   return blocks;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

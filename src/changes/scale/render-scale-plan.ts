@@ -56,8 +56,10 @@ export function renderScalePlan(items: ResolvedItem[], before: ScaleLive): Block
     const where = `${d.cluster} · ${d.namespace}/${d.name}`;
     return `• \`${d.target}\` (${where}): ${now?.desired ?? '?'} desired / ${now?.ready ?? '?'} ready → *${replicas}*`;
   });
-  const unchanged = items.length - changed.length;
-  if (unchanged > 0) lines.push(`_${unchanged} other target(s) already at the requested count._`);
+  // Every target the plan covers is named, so an approver sees exactly what `all` meant.
+  const unchanged = items.filter((i) => !changed.includes(i)).map((i) => `\`${i.deployment.target}\``);
+  if (unchanged.length)
+    lines.push(`_Already at the requested count, left as they are:_ ${unchanged.join(', ')}`);
   const capacity = demandOf(changed, before).map((demand) => {
     const cap = before.capacity[demand.cluster];
     const sign = demand.cpu >= 0 ? '+' : '−';

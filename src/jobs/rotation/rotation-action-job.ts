@@ -6,6 +6,7 @@ import { ROTATION_KIND } from '../../changes/rotation/rotation-kind.js';
 import { EXTEND_STEP_MS } from '../../changes/rotation/rotation-window.js';
 import { UserError } from '../../errors/user-error.js';
 import { Role } from '../../inventory/schema.js';
+import { failureText } from '../../plans/failure-text.js';
 import { submitChange } from '../../plans/submit-change.js';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
@@ -63,7 +64,7 @@ export const rotationActionJob = defineJob({
     await ctx.deps.chat.postEphemeral({
       channel: actor.channel,
       user: actor.user,
-      text: `:no_entry: Pause \`${planId}\`: ${failure.userMessage}`,
+      text: failureText(failure, `Pause \`${planId}\``),
     });
   },
 });

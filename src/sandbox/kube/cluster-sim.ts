@@ -38,6 +38,8 @@ export class ClusterSim {
   readonly store: ObjectStore;
   rng: Rng;
   readonly crashLooping = new Set<string>();
+  /** Crash-looping deployments whose containers are killed for memory (OOMKilled, exit 137) rather than exiting 1. */
+  readonly oomKilled = new Set<string>();
   readonly imagePullFailing = new Set<string>();
   /** Deployment key → what its pods' failing readiness probe prints (kubelet quotes it in an Event). */
   readonly readinessFailing = new Map<string, string>();
@@ -138,6 +140,7 @@ export class ClusterSim {
     this.timer = undefined;
     this.immediate = undefined;
     this.crashLooping.clear();
+    this.oomKilled.clear();
     this.imagePullFailing.clear();
     this.readinessFailing.clear();
     this.nodeStorage.clear();

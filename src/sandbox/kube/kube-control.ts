@@ -9,7 +9,9 @@ import {
   setImage,
   setManagedBy,
 } from './deployment-ops.js';
+import { divergeImage } from './diverge-image.js';
 import { evictPod } from './evict-pod.js';
+import { addStuckNodeClaim, stopKarpenter } from './karpenter-faults.js';
 import { podRestartsText, podStatusText } from './pod-columns.js';
 import { parseQuantity } from './quantity.js';
 import { rotateSecret } from './rotation-secret.js';
@@ -99,8 +101,18 @@ export class KubeControl {
     });
   }
 
-  crashLoop(clusterId: string, namespace: string, deployment: string, on: boolean): void {
-    this.toggle(this.sim(clusterId), 'crashLooping', namespace, deployment, on);
+  /** A deployment's containers exit 1 (`Error`) or are killed for memory (`OOMKilled`), over and over. */
+  crashLoop(
+    clusterId: string,
+    namespace: string,
+    deployment: string,
+    on: boolean,
+    reason: 'Error' | 'OOMKilled' = 'Error',
+  ): void {
+    const sim = this.sim(clusterId);
+    if (on && reason === 'OOMKilled') sim.oomKilled.add(`${namespace}/${deployment}`);
+    else sim.oomKilled.delete(`${namespace}/${deployment}`);
+    this.toggle(sim, 'crashLooping', namespace, deployment, on);
   }
 
   failImagePull(clusterId: string, namespace: string, deployment: string, on: boolean): void {
@@ -139,6 +151,21 @@ export class KubeControl {
 
   setImage(clusterId: string, namespace: string, deployment: string, ref: string, digest: string): void {
     setImage(this.sim(clusterId), namespace, deployment, ref, digest);
+  }
+
+  /** The deployment's image tag resolves to another build in this cluster, and its pods restart onto it. */
+  divergeImage(clusterId: string, namespace: string, deployment: string): string {
+    return divergeImage(this.sim(clusterId), namespace, deployment);
+  }
+
+  /** Karpenter's controller at 0 replicas (true) or back at 2 (false). */
+  stopKarpenter(clusterId: string, stopped: boolean): void {
+    stopKarpenter(this.sim(clusterId), stopped);
+  }
+
+  /** A NodeClaim of `pool` that Karpenter could not launch for 20 minutes; returns its name. */
+  addStuckNodeClaim(clusterId: string, pool: string): string {
+    return addStuckNodeClaim(this.sim(clusterId), pool);
   }
 
   setManagedBy(clusterId: string, namespace: string, deployment: string, by: ManagedBy): void {

@@ -126,15 +126,21 @@ function startContainers(sim: ClusterSim, pod: Pod, pulled: boolean): void {
   setCondition(conditionsOf(pod), 'PodReadyToStartContainers', 'True', now);
 }
 
-function crash(sim: ClusterSim, pod: Pod): void {
+/** Seconds as Go's time.Duration prints them (`40s`, `2m40s`, `5m0s`), as the kubelet's messages do. */
+function goDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  return m ? `${m}m${seconds % 60}s` : `${seconds}s`;
+}
+
+function crash(sim: ClusterSim, pod: Pod, oom: boolean): void {
   const now = sim.now();
   for (const cs of pod.status.containerStatuses ?? []) {
     const startedAt = cs.state.running?.startedAt ?? now;
     cs.restartCount += 1;
     cs.lastState = {
       terminated: {
-        exitCode: 1,
-        reason: 'Error',
+        exitCode: oom ? 137 : 1,
+        reason: oom ? 'OOMKilled' : 'Error',
         startedAt,
         finishedAt: now,
         ...(cs.containerID ? { containerID: cs.containerID } : {}),
@@ -145,7 +151,7 @@ function crash(sim: ClusterSim, pod: Pod): void {
     cs.state = {
       waiting: {
         reason: 'CrashLoopBackOff',
-        message: `back-off ${backoff < 60 ? `${backoff}s` : `${backoff / 60}m0s`} restarting failed container=${cs.name} pod=${who}`,
+        message: `back-off ${goDuration(backoff)} restarting failed container=${cs.name} pod=${who}`,
       },
     };
     cs.started = false;
@@ -189,7 +195,7 @@ export function stepPod(sim: ClusterSim, pod: Pod): Work {
     return 'fast';
   }
   if (owner && sim.crashLooping.has(owner)) {
-    crash(sim, pod);
+    crash(sim, pod, sim.oomKilled.has(owner));
     save(sim, pod);
     return 'fast';
   }

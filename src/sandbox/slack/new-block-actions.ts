@@ -9,17 +9,25 @@ export interface BlockActionsArgs {
   actionId: string;
   userId: string;
   value?: string;
+  /** `value`: press the element whose value is `value` (several buttons may share an action_id). */
+  pick?: 'value';
 }
 
 /** Finds an interactive element by action_id in actions blocks, section accessories and input blocks. */
-function findElement(blocks: Json[], actionId: string): { blockId: string; element: Json } | undefined {
+function findElement(
+  blocks: Json[],
+  actionId: string,
+  value?: string,
+): { blockId: string; element: Json } | undefined {
   for (const [i, block] of blocks.entries()) {
     const candidates = [
       ...(Array.isArray(block.elements) ? (block.elements as Json[]) : []),
       ...(block.accessory ? [block.accessory as Json] : []),
       ...(block.element ? [block.element as Json] : []),
     ];
-    const element = candidates.find((e) => e?.action_id === actionId);
+    const element = candidates.find(
+      (e) => e?.action_id === actionId && (value === undefined || e.value === value),
+    );
     // Slack gives blocks posted without a block_id a generated one; ours is stable per position.
     if (element) return { blockId: typeof block.block_id === 'string' ? block.block_id : `b${i}`, element };
   }
@@ -38,7 +46,7 @@ function container(message: RecordedMessage): Json {
 export function newBlockActions(world: SlackWorld, args: BlockActionsArgs): Json {
   const { message, actionId, userId } = args;
   const blocks = (message.view?.blocks as Json[] | undefined) ?? message.blocks ?? [];
-  const found = findElement(blocks, actionId);
+  const found = findElement(blocks, actionId, args.pick === 'value' ? args.value : undefined);
   if (!found) throw new Error(`message #${message.seq} has no element with action_id ${actionId}`);
   const { blockId, element } = found;
   const { teamId, teamDomain, appId, verificationToken } = world.identity;

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { TransientError } from '../../errors/transient-error.js';
+import { UserError } from '../../errors/user-error.js';
+import type { Probe } from '../../inventory/schema.js';
+import type {
+  CoderHealthReport,
+  HealthProbes,
+  LitellmReadiness,
+  ProbeAnswer,
+} from '../../ports/health-probes.js';
+
+export interface HttpHealthProbesOptions {
+  /** Probe id → base URL overriding the inventory's (`PROBE_URL_<ID>`; the sandbox uses them). */
+  urls?: Record<string, string>;
+  coderSessionToken?: string;
+  /** Deadline of one request (default 5 s). */
+  timeoutMs?: number;
+}
+
+const Severity = z.enum(['ok', 'warning', 'error']);
+const Section = z.object({
+  severity: Severity,
+  dismissed: z.boolean().default(false),
+  error: z.string().optional(),
+  warnings: z
+    .array(z.union([z.string(), z.object({ code: z.string().optional(), message: z.string() })]))
+    .nullish(),
+});
+const SECTION_NAMES = [
+  'access_url',
+  'database',
+  'derp',
+  'websocket',
+  'workspace_proxy',
+  'provisioner_daemons',
+];
+const HealthReport = z.object({ severity: Severity }).loose();
+const PendingJobs = z.array(z.object({ queue_size: z.number().optional() }).loose());
+const Readiness = z.object({ status: z.string().optional(), litellm_version: z.string().optional() }).loose();
+
+/** HealthProbes over fetch: one deadline per request, failures classified as the rest of opsbot does. */
+export class HttpHealthProbes implements HealthProbes {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly opts: HttpHealthProbesOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 5_000;
+  }
+
+  async get(probe: Probe, path: string): Promise<ProbeAnswer> {
+    const res = await this.fetch(probe, path);
+    return { status: res.status, body: (await res.text()).slice(0, 300) };
+  }
+
+  async coderHealth(probe: Probe): Promise<CoderHealthReport> {
+    const body = await this.coderJson(probe, '/api/v2/debug/health', 'reading its debug health');
+    const report = HealthReport.parse(body);
+    const raw = body as Record<string, unknown>;
+    const sections = SECTION_NAMES.flatMap((name) => {
+      const parsed = Section.safeParse(raw[name]);
+      if (!parsed.success) return [];
+      const s = parsed.data;
+      return [
+        {
+          name,
+          severity: s.severity,
+          dismissed: s.dismissed,
+          ...(s.error ? { error: s.error } : {}),
+          warnings: (s.warnings ?? []).map((w) =>
+            typeof w === 'string' ? w : `${w.code ? `${w.code}: ` : ''}${w.message}`,
+          ),
+        },
+      ];
+    });
+    return { severity: report.severity, sections };
+  }
+
+  async coderPendingJobs(probe: Probe, org: string): Promise<number> {
+    const path = `/api/v2/organizations/${encodeURIComponent(org)}/provisionerjobs?status=pending&limit=1`;
+    const jobs = PendingJobs.parse(await this.coderJson(probe, path, `reading the job queue of ${org}`));
+    // Each pending job carries the queue's size; an empty answer is an empty queue.
+    return jobs[0]?.queue_size ?? jobs.length;
+  }
+
+  async litellmReadiness(probe: Probe): Promise<LitellmReadiness> {
+    const res = await this.fetch(probe, '/health/readiness');
+    const text = await res.text();
+    if (res.status !== 200) return { httpStatus: res.status };
+    const parsed = Readiness.safeParse(safeJson(text));
+    if (!parsed.success) return { httpStatus: res.status };
+    return {
+      httpStatus: res.status,
+      ...(parsed.data.status ? { status: parsed.data.status } : {}),
+      ...(parsed.data.litellm_version ? { version: parsed.data.litellm_version } : {}),
+    };
+  }
+
+  private async coderJson(probe: Probe, path: string, doing: string): Promise<unknown> {
+    const token = this.opts.coderSessionToken;
+    if (!token)
+      throw new UserError(`Cannot check ${probe.id} beyond /healthz: CODER_SESSION_TOKEN is not set.`);
+    const res = await this.fetch(probe, path, { 'Coder-Session-Token': token });
+    const text = await res.text();
+    if (res.status === 401 || res.status === 403)
+      throw new UserError(
+        `${probe.id} refused opsbot's session token while ${doing} (${res.status}); renew CODER_SESSION_TOKEN.`,
+      );
+    if (res.status === 429 || res.status >= 500)
+      throw new TransientError(`${probe.id} answered ${res.status} while ${doing}`, {
+        kind: res.status === 429 ? 'rate-limited' : 'server-error',
+        status: res.status,
+      });
+    if (res.status !== 200) throw new UserError(`${probe.id} answered ${res.status} while ${doing}.`);
+    const json = safeJson(text);
+    if (json === undefined) throw new Error(`${probe.id}: ${doing} returned something other than JSON`);
+    return json;
+  }
+
+  private async fetch(probe: Probe, path: string, headers: Record<string, string> = {}): Promise<Response> {
+    const base = (this.opts.urls?.[probe.id] ?? probe.url).replace(/\/+$/, '');
+    try {
+      return await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (err) {
+      const timeout = (err as Error).name === 'TimeoutError';
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      throw new TransientError(
+        timeout
+          ? `${probe.id} did not answer within ${this.timeoutMs} ms`
+          : `${probe.id} is unreachable (${cause ?? (err as Error).message})`,
+        { kind: timeout ? 'timeout' : 'unreachable', cause: err },
+      );
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,36 @@
+import type { Image } from '../inventory/schema.js';
+import type { MirrorImage, SourceImage } from '../ports/registry.js';
+
+/** Where one deployment stands against the image it should run. */
+export type DeploymentImageState = 'ok' | 'behind' | 'ahead' | 'mixed' | 'no pods' | 'unreadable';
+
+export interface DeploymentDigests {
+  target: string;
+  cluster: string;
+  /** digest → running containers on it (pods' imageID). */
+  digests: Record<string, number>;
+  state: DeploymentImageState;
+  /** Why it could not be read (a short, already classified reason). */
+  error?: string;
+}
+
+export type ImageVerdict =
+  | 'in sync'
+  | 'mirror stale'
+  | 'mirror missing'
+  | 'cluster behind'
+  | 'cluster ahead'
+  | 'mixed'
+  | 'unknown';
+
+/** One inventory image: source (GHCR), mirror (ECR) and what each deployment really runs. */
+export interface ImageStatus {
+  image: Image;
+  source?: SourceImage;
+  sourceError?: string;
+  /** undefined when the image has no mirror; `null` when the mirror has no such tag. */
+  mirror?: MirrorImage | null;
+  mirrorError?: string;
+  deployments: DeploymentDigests[];
+  verdicts: ImageVerdict[];
+}

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+const digest = z.string().regex(/^sha256:[0-9a-f]{64}$/);
+
+/** `/images sync [image] [tag]`: make the ECR mirror's tag the source's build (or, for an undo, `digest`). */
+export const ImageSyncChange = z.object({
+  environment: z.string(),
+  /** Inventory image id; the environment's first mirrored image when absent. */
+  image: z.string().min(1).max(100).optional(),
+  tag: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/)
+    .optional(),
+  /** Pins the build the mirror's tag should point at (an undo); otherwise the source tag's current build. */
+  digest: digest.optional(),
+});
+export type ImageSyncChange = z.infer<typeof ImageSyncChange>;
+
+/** The digests of the tag on both sides; null where the tag does not exist. */
+export const ImageSyncLive = z.object({ mirror: digest.nullable(), source: digest.nullable() });
+export type ImageSyncLive = z.infer<typeof ImageSyncLive>;

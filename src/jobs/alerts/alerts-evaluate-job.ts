@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { defineJob } from '../../queue/define-job.js';
+import { JobMeta } from '../../queue/job-meta.js';
+import type { Logger } from '../../queue/logger.js';
+import { environmentOf, type JobDeps } from '../job-deps.js';
+import { evaluateAlerts } from './evaluate-alerts.js';
+
+export const ALERTS_EVALUATE_JOB = 'alerts.evaluate';
+
+export const AlertsEvaluatePayload = z.object({ meta: JobMeta, environment: z.string() });
+
+/**
+ * One scheduled evaluation of an environment's alert checks (a BullMQ job scheduler per environment,
+ * so one run fires per interval however many scheduler replicas there are). Not retried: the next run
+ * comes within the interval anyway.
+ */
+export const alertsEvaluateJob = defineJob({
+  name: ALERTS_EVALUATE_JOB,
+  payload: AlertsEvaluatePayload,
+  attempts: 1,
+  async process({ environment }, ctx: { deps: JobDeps; log: Logger }) {
+    const summary = await evaluateAlerts(ctx.deps, environmentOf(ctx.deps, environment), { log: ctx.log });
+    if (summary.unknownChecks.length)
+      ctx.log.warn({ environment, checks: summary.unknownChecks }, 'inventory alerts name unknown checks');
+    return summary;
+  },
+});

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { ALL_CHECKS } from '../../checks/all-checks.js';
+import { type CheckReport, SITUATIONS } from '../../checks/check.js';
+import { createCheckContext } from '../../checks/check-context.js';
+import { checksFor, runChecks } from '../../checks/run-checks.js';
+import { createProgressReporter } from '../../queue/create-progress-reporter.js';
+import { defineJob } from '../../queue/define-job.js';
+import type { Logger } from '../../queue/logger.js';
+import { commandJobPayload } from '../command-job.js';
+import { environmentOf, type JobDeps } from '../job-deps.js';
+import { auditReadDenied } from '../ops/audit-read-denied.js';
+import { FixStore } from './fix-store.js';
+import { renderProgress, renderSummary } from './render-diagnosis.js';
+
+export const DIAGNOSE_JOB = 'diagnose.run';
+
+export const DiagnoseArgs = z.object({ area: z.enum(['all', ...SITUATIONS]), env: z.string().optional() });
+
+/**
+ * `/diagnose [area] [--env <name>]`: runs the area's checks in parallel, editing one channel message
+ * as they answer, then turns it into the summary with a fix button per remediation. Evidence that does
+ * not fit goes to the message's thread.
+ */
+export const diagnoseJob = defineJob({
+  name: DIAGNOSE_JOB,
+  payload: commandJobPayload(DiagnoseArgs),
+  attempts: 1,
+  lane: 'long',
+  async process({ request, args }, ctx: { deps: JobDeps; log: Logger }) {
+    const deps = ctx.deps;
+    const env = environmentOf(deps, args.env ?? request.env);
+    // The handler checked the role where the command was typed; `--env` may name another environment.
+    if ((await deps.roles.roleOf(env, request.user)) === 'none') {
+      await deps.chat.postEphemeral({
+        channel: request.channel,
+        user: request.user,
+        text: `:no_entry: \`/diagnose --env ${env.name}\` needs the *viewer* role in ${env.name}; you have no opsbot role in ${env.name}. Nothing was shown.`,
+      });
+      await auditReadDenied(deps, request, DIAGNOSE_JOB, env.name, `no role in ${env.name}`);
+      return { denied: env.name };
+    }
+    const checks = checksFor(ALL_CHECKS, args.area);
+    const head = { env: env.name, area: args.area, requester: request.user };
+    const started = deps.clock.now();
+    const first = renderProgress(head, [], checks.length);
+    const message = await deps.chat.post({ channel: request.channel, ...first });
+    const progress = createProgressReporter(deps.chat, message, {
+      pacer: deps.pacer,
+      clock: deps.clock,
+      onError: (err) => ctx.log.warn({ err }, 'diagnose progress edit failed'),
+    });
+    const done: CheckReport[] = [];
+    const partDeadline = deps.checks?.partDeadlineMs;
+    const context = createCheckContext(
+      env,
+      deps,
+      started,
+      partDeadline ? { partDeadlineMs: partDeadline } : {},
+    );
+    const reports = await runChecks(checks, context, {
+      clock: deps.clock,
+      ...(deps.checks?.deadlineMs ? { deadlineMs: deps.checks.deadlineMs } : {}),
+      onReport: (report) => {
+        done.push(report);
+        const p = renderProgress(head, done, checks.length);
+        progress.update(p.text, p.blocks);
+      },
+      onError: (checkId, err) => ctx.log.warn({ err, checkId, env: env.name }, 'check failed'),
+    });
+    const fixes = await storeFixes(deps, reports, {
+      env: env.name,
+      channel: request.channel,
+      ts: message.ts,
+    });
+    const summary = renderSummary(head, reports, fixes, deps.clock.now() - started);
+    await progress.finish(summary.text, summary.blocks);
+    for (const detail of summary.details)
+      await deps.chat.post({ channel: request.channel, threadTs: message.ts, ...detail });
+    return {
+      statuses: Object.fromEntries(reports.map((r) => [r.id, r.status])),
+      fixes: [...fixes.values()].map((f) => f.label),
+    };
+  },
+});
+
+/** One fix per check (its first remediation), kept in Redis under the id its button carries. */
+async function storeFixes(
+  deps: JobDeps,
+  reports: CheckReport[],
+  where: { env: string; channel: string; ts: string },
+): Promise<Map<string, { id: string; label: string }>> {
+  const store = new FixStore(deps.redis, deps.prefix);
+  const fixes = new Map<string, { id: string; label: string }>();
+  for (const report of reports) {
+    const remediation = report.results.find((r) => r.status !== 'ok' && r.remediation)?.remediation;
+    if (!remediation) continue;
+    const id = store.newId();
+    await store.put({
+      id,
+      environment: where.env,
+      channel: where.channel,
+      threadTs: where.ts,
+      checkId: report.id,
+      kind: remediation.kind,
+      change: remediation.change,
+      label: remediation.label,
+      ...(remediation.revertAfterMs ? { revertAfterMs: remediation.revertAfterMs } : {}),
+      createdAt: deps.clock.now(),
+    });
+    fixes.set(report.id, { id, label: remediation.label });
+  }
+  return fixes;
+}

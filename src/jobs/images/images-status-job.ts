@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { UserError } from '../../errors/user-error.js';
+import { readImageStatus } from '../../images/read-image-status.js';
+import { renderImageStatus } from '../../images/render-image-status.js';
+import { defineJob } from '../../queue/define-job.js';
+import { commandJobPayload } from '../command-job.js';
+import { environmentOf, type JobDeps } from '../job-deps.js';
+import { auditReadDenied } from '../ops/audit-read-denied.js';
+
+export const IMAGES_STATUS_JOB = 'images.status';
+
+/** `/images status [--env]`: GHCR source, ECR mirror and what each cluster runs, per inventory image; ephemeral. */
+export const imagesStatusJob = defineJob({
+  name: IMAGES_STATUS_JOB,
+  payload: commandJobPayload(z.object({ env: z.string().optional() })),
+  attempts: 1,
+  lane: 'long',
+  async process({ request, args }, ctx: { deps: JobDeps }) {
+    const deps = ctx.deps;
+    const env = environmentOf(deps, args.env ?? request.env);
+    if ((await deps.roles.roleOf(env, request.user)) === 'none') {
+      await deps.chat.postEphemeral({
+        channel: request.channel,
+        user: request.user,
+        text: `:no_entry: \`/images status --env ${env.name}\` needs the *viewer* role in ${env.name}. Nothing was shown.`,
+      });
+      await auditReadDenied(deps, request, IMAGES_STATUS_JOB, env.name, `no role in ${env.name}`);
+      return { denied: env.name };
+    }
+    if (!deps.registry) throw new UserError('No registry is configured for this opsbot.');
+    const rows = await readImageStatus({ registry: deps.registry, clusters: deps.clusters }, env);
+    const { text, blocks } = renderImageStatus(env.name, rows);
+    await deps.chat.postEphemeral({ channel: request.channel, user: request.user, text, blocks });
+    return { verdicts: Object.fromEntries(rows.map((r) => [r.image.id, r.verdicts])) };
+  },
+});

@@ -1,0 +1,45 @@
+import type { Probe } from '../inventory/schema.js';
+
+/** An HTTP answer as a probe saw it; a refused or hung connection throws instead. */
+export interface ProbeAnswer {
+  status: number;
+  /** The first few hundred characters of the body (health endpoints answer briefly). */
+  body: string;
+}
+
+export type HealthSeverity = 'ok' | 'warning' | 'error';
+
+/** One section of Coder's `/api/v2/debug/health` (database, derp, workspace_proxy …). */
+export interface CoderHealthSection {
+  name: string;
+  severity: HealthSeverity;
+  dismissed: boolean;
+  error?: string;
+  warnings: string[];
+}
+
+export interface CoderHealthReport {
+  severity: HealthSeverity;
+  sections: CoderHealthSection[];
+}
+
+export interface LitellmReadiness {
+  httpStatus: number;
+  /** LiteLLM's readiness `status`: the database status (`connected`, `disconnected`). */
+  status?: string;
+  version?: string;
+}
+
+/**
+ * Coder's and LiteLLM's health endpoints, as the inventory's probes name them. Implemented over
+ * HTTP by `src/adapters/http-probes/`; the sandbox serves the same paths.
+ */
+export interface HealthProbes {
+  /** `GET <probe>/<path>` without credentials (Coder `/healthz`, LiteLLM `/health/liveliness`). */
+  get(probe: Probe, path: string): Promise<ProbeAnswer>;
+  /** Coder's `/api/v2/debug/health` with opsbot's session token. */
+  coderHealth(probe: Probe): Promise<CoderHealthReport>;
+  /** Provisioner jobs waiting in an organization's queue (`provisionerjobs?status=pending`). */
+  coderPendingJobs(probe: Probe, org: string): Promise<number>;
+  litellmReadiness(probe: Probe): Promise<LitellmReadiness>;
+}
