@@ -1,5 +1,6 @@
 import type { Environment } from '../inventory/schema.js';
 import { ALERTS_EVALUATE_JOB } from '../jobs/alerts/alerts-evaluate-job.js';
+import { PLAN_SWEEP_JOB } from '../plans/plan-jobs.js';
 import type { JobRegistry } from '../queue/define-job.js';
 import type { ScheduleSpec } from '../queue/sync-job-schedulers.js';
 
@@ -61,5 +62,15 @@ export function inventorySchedules(
     const alerts = alertSchedule(env, jobs, options);
     if (alerts) schedules.push(alerts);
   }
+  // Not from the inventory: the plan engine's own housekeeping, one for all environments.
+  if (jobs.has(PLAN_SWEEP_JOB))
+    schedules.push({
+      id: 'plan-sweep',
+      job: PLAN_SWEEP_JOB,
+      cron: '',
+      tz: 'UTC',
+      every: 60_000,
+      data: { meta: { requester: 'opsbot' } },
+    });
   return { schedules, skipped };
 }

@@ -13,7 +13,7 @@ export const MAYBE_QUEUED =
  * land. Anything else is a bug (an internal error), not an outage.
  */
 export function queueOutage(err: unknown): 'down' | 'maybe' | undefined {
-  if (err instanceof QueueUnavailableError) return 'down';
+  if (err instanceof QueueUnavailableError) return err.maybeQueued ? 'maybe' : 'down';
   if (err instanceof TimeoutError) return 'maybe';
   return undefined;
 }

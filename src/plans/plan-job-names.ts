@@ -30,6 +30,8 @@ export const PlanRevertPayload = z.object({ planId, revertAt: z.number().optiona
 export type PlanRevertPayload = z.infer<typeof PlanRevertPayload>;
 
 export const PlanExpirePayload = z.object({ planId, meta: JobMeta });
+
+export const PlanSweepPayload = z.object({ meta: JobMeta });
 export type PlanExpirePayload = z.infer<typeof PlanExpirePayload>;
 
 export const applyJobId = (id: string) => `apply-${id}`;

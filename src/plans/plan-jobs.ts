@@ -17,12 +17,14 @@ import {
   PlanExpirePayload,
   PlanRequestPayload,
   PlanRevertPayload,
+  PlanSweepPayload,
 } from './plan-job-names.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
 import { slackTime } from './render-plan.js';
 import { reportApplyFailure } from './report-plan-failure.js';
 import { requestPlan } from './request-plan.js';
 import { SupersededError } from './superseded-error.js';
+import { sweepPlans } from './sweep-plans.js';
 
 type Ctx = JobContext<PlanDeps>;
 
@@ -226,5 +228,18 @@ async function tellRequester(ctx: Ctx, plan: Plan): Promise<void> {
     .catch((err: unknown) => ctx.log.warn({ err, planId: plan.id }, 'could not tell the requester'));
 }
 
+export const PLAN_SWEEP_JOB = 'plan.sweep';
+
+/** Every minute (a job scheduler): settles applies whose job ended unreported (see sweepPlans). */
+export const planSweepJob = defineJob({
+  name: PLAN_SWEEP_JOB,
+  payload: PlanSweepPayload,
+  priority: 10,
+  attempts: 1,
+  async process(_p, ctx: Ctx) {
+    return { settled: await sweepPlans(ctx.deps) };
+  },
+});
+
 /** Register these with the rest of the jobs. */
-export const planJobs = [planRequestJob, planApplyJob, planRevertJob, planExpireJob];
+export const planJobs = [planRequestJob, planApplyJob, planRevertJob, planExpireJob, planSweepJob];

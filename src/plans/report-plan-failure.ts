@@ -1,9 +1,11 @@
 import { ConflictError } from '../errors/user-error.js';
 import { BusyError } from '../locks/busy-error.js';
 import type { JobFailure } from '../queue/define-job.js';
+import { announceApplied } from './announce-applied.js';
 import type { PlanDeps } from './plan-deps.js';
 import { postOnce } from './post-once.js';
 import { planThread, refreshPlanMessage } from './post-plan-message.js';
+import { recordAppliedAfterAll, type Standing, whereItStands } from './settle-unfinished.js';
 
 /** A plan that will not be applied: mark it failed, say why in its thread, audit it. */
 export async function reportApplyFailure(
@@ -15,6 +17,22 @@ export async function reportApplyFailure(
 ): Promise<void> {
   const plan = await deps.plans.get(planId);
   if (!plan) return;
+  // Applied before its job died (e.g. a crash after the status change): announce it, do not call it failed.
+  if (plan.status === 'applied') {
+    await announceApplied(deps, planId);
+    return;
+  }
+  let standing: Awaited<ReturnType<typeof whereItStands>> = { standing: 'before' };
+  if (plan.status === 'applying') {
+    standing = await whereItStands(deps, plan);
+    if (
+      standing.standing === 'after' &&
+      (await recordAppliedAfterAll(deps, plan, failure.userMessage, standing.live, fence))
+    ) {
+      await announceApplied(deps, planId);
+      return;
+    }
+  }
   const now = deps.clock.now();
   const moved = await deps.plans.transition(
     planId,
@@ -51,7 +69,16 @@ export async function reportApplyFailure(
     .catch(() => 'Could not check where things stand now; see `/ops status`.');
   await postOnce(deps, planId, 'resultTs', {
     channel: plan.channel,
-    text: `:x: Plan \`${plan.id}\` was not applied: ${failure.userMessage}${state ? `\n${state}` : ''}`,
+    text: `${failedHeadline(plan.id, standing.standing, standing.live)}: ${failure.userMessage}${state ? `\n${state}` : ''}`,
     ...(thread ? { threadTs: thread } : {}),
   });
+}
+
+/** Says what a failure left behind: nothing, part of the change, or something nobody can tell from here. */
+function failedHeadline(planId: string, standing: Standing, live: string | undefined): string {
+  if (standing === 'partial')
+    return `:warning: Plan \`${planId}\` was applied only in part (now: ${live ?? '?'}) and then stopped`;
+  if (standing === 'unknown')
+    return `:warning: Plan \`${planId}\` stopped and opsbot could not read back what it changed; check the live state`;
+  return `:x: Plan \`${planId}\` was not applied`;
 }

@@ -5,7 +5,6 @@ import { delimiter, join } from 'node:path';
 import { findRedisServer } from '../../src/sandbox/start-local-redis.js';
 
 export const root = join(import.meta.dirname, '../..');
-const tsxCli = join(root, 'node_modules/tsx/dist/cli.mjs');
 
 export interface Finished {
   code: number | null;
@@ -24,7 +23,8 @@ export function spawnCli(
   finished: Promise<Finished>;
 } {
   const started = Date.now();
-  const child = spawn(process.execPath, [tsxCli, script, ...args], {
+  // One process (Node with tsx's loader), not tsx's wrapper: a kill on timeout then leaves no orphan running.
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: root,
     env: { LOG_LEVEL: 'error', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

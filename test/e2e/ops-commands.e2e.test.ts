@@ -142,9 +142,11 @@ describe('/ops over signed HTTP, end to end', () => {
     const alerts = schedulers.filter((s) => s.name === 'alerts.evaluate');
     // Test sandboxes run no alert schedule (test/alerts/alerts.e2e.test.ts asks for one and checks it).
     expect(alerts).toEqual([]);
-    expect(schedulers.filter((s) => !alerts.includes(s)).map((s) => [s.key, s.pattern, s.tz])).toEqual([
-      ['ai.coder.com-morning-digest', '0 8 * * 1-5', 'America/Chicago'],
-    ]);
+    // The plan engine's own sweep, every minute, and the inventory's digest.
+    expect(schedulers.find((s) => s.key === 'plan-sweep')?.every).toBe(60_000);
+    expect(
+      schedulers.filter((s) => !alerts.includes(s) && s.key !== 'plan-sweep').map((s) => [s.key, s.pattern, s.tz]),
+    ).toEqual([['ai.coder.com-morning-digest', '0 8 * * 1-5', 'America/Chicago']]);
     await sandbox.bot!.deps.queue.enqueue(
       'ops.digest',
       {

@@ -8,7 +8,9 @@ import { postSlashCommand } from '../../src/sandbox/slack/send-to-bot.js';
 import { envWithout, nodeOnlyPath, runCli } from '../demo/demo-process.js';
 
 const root = join(import.meta.dirname, '../..');
-const tsx = join(root, 'node_modules/.bin/tsx');
+// The sandbox under Node with tsx's loader, as `npm run sandbox` runs it, but without the tsx wrapper
+// process in between: the wrapper reports a relayed SIGTERM as 143 even when the sandbox exits 0.
+const sandboxCli = ['--import', 'tsx', 'src/sandbox/cli.ts'];
 const dir = mkdtempSync(join(tmpdir(), 'opsbot-sandbox-cli-'));
 const url = z.string().regex(/^http:\/\/127\.0\.0\.1:\d+/);
 
@@ -62,7 +64,7 @@ async function waitFor(pred: () => boolean, ms: number): Promise<void> {
 
 describe('npm run sandbox', () => {
   it('writes state.json as SANDBOX.md says, answers signed commands, and stops everything on SIGTERM', async () => {
-    child = spawn(tsx, ['src/sandbox/cli.ts'], {
+    child = spawn(process.execPath, sandboxCli, {
       cwd: root,
       env: { ...process.env, REDIS_URL: inject('redisUrl'), OPSBOT_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -98,7 +100,7 @@ describe('npm run sandbox', () => {
 
     // A second sandbox on the same directory keeps off the running one's state: it uses <dir>/<pid>/.
     const firstState = readFileSync(stateFile, 'utf8');
-    second = spawn(tsx, ['src/sandbox/cli.ts'], {
+    second = spawn(process.execPath, sandboxCli, {
       cwd: root,
       env: { ...process.env, REDIS_URL: inject('redisUrl'), OPSBOT_SANDBOX_DIR: dir, LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
