@@ -23,7 +23,9 @@ describe('npm run demo -- --exec', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toContain('operator@#ops> /ops notice "freeze until 18:00"');
-    expect(stdout).toMatch(/Plan `p-[0-9a-f]+` in ai\.coder\.com · set flag `notice` to "freeze until 18:00"/);
+    expect(stdout).toMatch(
+      /Plan `p-[0-9a-f]+` in ai\.coder\.com · set flag `notice` to "freeze until 18:00"/,
+    );
     expect(stdout).toContain('[1 Approve]  [2 Cancel]');
     expect(stdout).toContain('pressed [Approve]');
     expect(stdout).toContain('Applied and verified: set flag `notice` to "freeze until 18:00"');

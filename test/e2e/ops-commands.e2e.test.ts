@@ -145,7 +145,9 @@ describe('/ops over signed HTTP, end to end', () => {
     // The plan engine's own sweep, every minute, and the inventory's digest.
     expect(schedulers.find((s) => s.key === 'plan-sweep')?.every).toBe(60_000);
     expect(
-      schedulers.filter((s) => !alerts.includes(s) && s.key !== 'plan-sweep').map((s) => [s.key, s.pattern, s.tz]),
+      schedulers
+        .filter((s) => !alerts.includes(s) && s.key !== 'plan-sweep')
+        .map((s) => [s.key, s.pattern, s.tz]),
     ).toEqual([['ai.coder.com-morning-digest', '0 8 * * 1-5', 'America/Chicago']]);
     await sandbox.bot!.deps.queue.enqueue(
       'ops.digest',
