@@ -79,6 +79,6 @@ function failedHeadline(planId: string, standing: Standing, live: string | undef
   if (standing === 'partial')
     return `:warning: Plan \`${planId}\` was applied only in part (now: ${live ?? '?'}) and then stopped`;
   if (standing === 'unknown')
-    return `:warning: Plan \`${planId}\` stopped and opsbot could not read back what it changed; check the live state`;
+    return `:warning: Plan \`${planId}\` was not applied as far as opsbot can tell (it could not read the live state back to be sure; check it)`;
   return `:x: Plan \`${planId}\` was not applied`;
 }

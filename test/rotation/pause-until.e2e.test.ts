@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PauseStore } from '../../src/changes/rotation/pause-store.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { deployment, planFor, startTestSandbox } from '../scale/e2e-kit.js';
+import { deployment, planFor, requestJobs, startTestSandbox } from '../scale/e2e-kit.js';
 
 let sandbox: Sandbox;
 const rotator = () => deployment(sandbox, 'us-east-2', 'litellm', 'litellm-key-rotator');
@@ -15,13 +15,13 @@ afterAll(async () => {
 
 describe('/rotation pause --until', () => {
   it('refuses an impossible clock time and a time in the past in the ack, queueing nothing', async () => {
-    const jobs = (await sandbox.bot!.deps.queue.jobs.recent(100)).length;
+    const jobs = await requestJobs(sandbox);
     const clock = await sandbox.slack.command('operator', '/rotation pause --until 25:00');
     expect(clock.text).toContain('give a time as HH:MM (UTC, 00:00–23:59)');
     const past = await sandbox.slack.command('operator', '/rotation pause --until 2020-01-01T00:00Z');
     expect(past.text).toContain('is in the past');
     expect(past.text).toContain('Nothing was done');
-    expect((await sandbox.bot!.deps.queue.jobs.recent(100)).length).toBe(jobs);
+    expect(await requestJobs(sandbox)).toBe(jobs);
   });
 
   it('keeps the end it was given, however long approval takes', async () => {

@@ -3,6 +3,12 @@ import { inject } from 'vitest';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 
+/** Jobs a request made: those of the schedulers (the minute's plan sweep, digests, alerts) left out. */
+export async function requestJobs(sandbox: Sandbox): Promise<number> {
+  const scheduled = new Set(['plan.sweep', 'alerts.evaluate', 'ops.digest']);
+  return (await sandbox.bot!.deps.queue.jobs.recent(1000)).filter((j) => !scheduled.has(j.name)).length;
+}
+
 export function startTestSandbox(): Promise<Sandbox> {
   return startSandbox({
     redisUrl: inject('redisUrl'),

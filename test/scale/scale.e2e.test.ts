@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
-import { deployment, ephemeralsFor, planFor, startTestSandbox, threadOf, until } from './e2e-kit.js';
+import {
+  deployment,
+  ephemeralsFor,
+  planFor,
+  requestJobs,
+  startTestSandbox,
+  threadOf,
+  until,
+} from './e2e-kit.js';
 
 let sandbox: Sandbox;
 const text = (m: { text: string; blocks?: unknown }) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
@@ -57,7 +65,7 @@ describe('/scale', () => {
 
   it('refuses counts outside the inventory bounds and unknown targets, changing nothing', async () => {
     // Refused in the ack itself, from the inventory alone: nothing is queued.
-    const jobsBefore = (await sandbox.bot!.deps.queue.jobs.recent(100)).length;
+    const jobsBefore = await requestJobs(sandbox);
     const acks = [
       await sandbox.slack.command('operator', '/scale provisioners 20'),
       await sandbox.slack.command('operator', '/scale provisionerz 3'),
@@ -65,7 +73,7 @@ describe('/scale', () => {
     ];
     const said = acks.map((a) => a.text).join('\n');
     expect(said.match(/Nothing was done/g)).toHaveLength(3);
-    expect((await sandbox.bot!.deps.queue.jobs.recent(100)).length).toBe(jobsBefore);
+    expect(await requestJobs(sandbox)).toBe(jobsBefore);
     expect(said).toContain(
       '`provisioners` takes 1–15 replicas in ai.coder.com (inventory bounds); 20 is outside them.',
     );
