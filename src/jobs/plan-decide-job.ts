@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { Role } from '../inventory/schema.js';
 import { approvePlan } from '../plans/approve-plan.js';
 import { cancelPlan } from '../plans/cancel-plan.js';
 import { checkClick } from '../plans/check-click.js';
@@ -7,18 +6,13 @@ import { failureText } from '../plans/failure-text.js';
 import { requestUndo } from '../plans/request-undo.js';
 import { defineJob } from '../queue/define-job.js';
 import { JobMeta } from '../queue/job-meta.js';
+import { ClickActor } from './click-actor.js';
 import type { JobDeps } from './job-deps.js';
 
 export const PlanDecidePayload = z.object({
   planId: z.string().regex(/^[\w-]{1,80}$/),
   decision: z.enum(['approve', 'cancel', 'undo']),
-  actor: z.object({
-    user: z.string(),
-    role: Role,
-    channel: z.string(),
-    environment: z.string(),
-    messageTs: z.string().optional(),
-  }),
+  actor: ClickActor,
   /** When the button was pressed: approval and expiry are judged then, not when a busy worker gets to it. */
   at: z.number().optional(),
   meta: JobMeta,

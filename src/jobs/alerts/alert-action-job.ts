@@ -4,10 +4,10 @@ import { AlertStore } from '../../alerts/alert-store.js';
 import { ALERT_ACTIONS, renderAlert } from '../../alerts/render-alert.js';
 import { snoozeUntil } from '../../alerts/snooze-until.js';
 import { UserError } from '../../errors/user-error.js';
-import { Role } from '../../inventory/schema.js';
 import { slackTime } from '../../plans/render-plan.js';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
+import { ClickActor } from '../click-actor.js';
 import { environmentOf, type JobDeps } from '../job-deps.js';
 
 export const ALERT_ACTION_JOB = 'alerts.action';
@@ -16,13 +16,7 @@ export const ALERT_ACTION_JOB = 'alerts.action';
 export const AlertActionPayload = z.object({
   action: z.enum(ALERT_ACTIONS),
   alertId: z.string().regex(ALERT_ID),
-  actor: z.object({
-    user: z.string(),
-    role: Role,
-    channel: z.string(),
-    environment: z.string(),
-    messageTs: z.string().optional(),
-  }),
+  actor: ClickActor,
   at: z.number().optional(),
   meta: JobMeta,
 });

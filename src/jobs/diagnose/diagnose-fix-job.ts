@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { DNS_KIND } from '../../changes/dns/dns-change.js';
 import { UserError } from '../../errors/user-error.js';
-import { Role } from '../../inventory/schema.js';
 import { submitChange } from '../../plans/submit-change.js';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
+import { ClickActor } from '../click-actor.js';
 import type { JobDeps } from '../job-deps.js';
 import { FIX_ID, FixStore } from './fix-store.js';
 
@@ -14,13 +14,7 @@ export const DIAGNOSE_FIX_JOB = 'diagnose.fix';
 export const DiagnoseFixPayload = z.object({
   action: z.literal('fix'),
   fixId: z.string().regex(FIX_ID),
-  actor: z.object({
-    user: z.string(),
-    role: Role,
-    channel: z.string(),
-    environment: z.string(),
-    messageTs: z.string().optional(),
-  }),
+  actor: ClickActor,
   at: z.number().optional(),
   meta: JobMeta,
 });

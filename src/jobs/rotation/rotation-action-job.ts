@@ -5,11 +5,11 @@ import { type PauseRecord, PauseStore } from '../../changes/rotation/pause-store
 import { ROTATION_KIND } from '../../changes/rotation/rotation-kind.js';
 import { EXTEND_STEP_MS } from '../../changes/rotation/rotation-window.js';
 import { UserError } from '../../errors/user-error.js';
-import { Role } from '../../inventory/schema.js';
 import { failureText } from '../../plans/failure-text.js';
 import { submitChange } from '../../plans/submit-change.js';
 import { defineJob } from '../../queue/define-job.js';
 import { JobMeta } from '../../queue/job-meta.js';
+import { ClickActor } from '../click-actor.js';
 import { environmentOf, type JobDeps } from '../job-deps.js';
 
 export const ROTATION_ACTION_JOB = 'rotation.action';
@@ -17,13 +17,7 @@ export const ROTATION_ACTION_JOB = 'rotation.action';
 export const RotationActionPayload = z.object({
   action: z.enum(['extend', 'resume']),
   planId: z.string().regex(/^[\w-]{1,80}$/),
-  actor: z.object({
-    user: z.string(),
-    role: Role,
-    channel: z.string(),
-    environment: z.string(),
-    messageTs: z.string().optional(),
-  }),
+  actor: ClickActor,
   at: z.number().optional(),
   meta: JobMeta,
 });
