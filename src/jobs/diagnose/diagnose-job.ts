@@ -7,8 +7,8 @@ import { createProgressReporter } from '../../queue/create-progress-reporter.js'
 import { defineJob } from '../../queue/define-job.js';
 import type { Logger } from '../../queue/logger.js';
 import { commandJobPayload } from '../command-job.js';
-import { environmentOf, type JobDeps } from '../job-deps.js';
-import { auditReadDenied } from '../ops/audit-read-denied.js';
+import type { JobDeps } from '../job-deps.js';
+import { readableEnvironment } from '../readable-environment.js';
 import { FixStore } from './fix-store.js';
 import { renderProgress, renderSummary } from './render-diagnosis.js';
 
@@ -28,17 +28,11 @@ export const diagnoseJob = defineJob({
   lane: 'long',
   async process({ request, args }, ctx: { deps: JobDeps; log: Logger }) {
     const deps = ctx.deps;
-    const env = environmentOf(deps, args.env ?? request.env);
-    // The handler checked the role where the command was typed; `--env` may name another environment.
-    if ((await deps.roles.roleOf(env, request.user)) === 'none') {
-      await deps.chat.postEphemeral({
-        channel: request.channel,
-        user: request.user,
-        text: `:no_entry: \`/diagnose --env ${env.name}\` needs the *viewer* role in ${env.name}; you have no opsbot role in ${env.name}. Nothing was shown.`,
-      });
-      await auditReadDenied(deps, request, DIAGNOSE_JOB, env.name, `no role in ${env.name}`);
-      return { denied: env.name };
-    }
+    const env = await readableEnvironment(deps, request, args.env, {
+      command: '/diagnose',
+      action: DIAGNOSE_JOB,
+    });
+    if (!env) return { denied: args.env ?? request.env };
     const checks = checksFor(ALL_CHECKS, args.area);
     const head = { env: env.name, area: args.area, requester: request.user };
     const started = deps.clock.now();

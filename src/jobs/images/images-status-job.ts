@@ -4,8 +4,8 @@ import { readImageStatus } from '../../images/read-image-status.js';
 import { renderImageStatus } from '../../images/render-image-status.js';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
-import { environmentOf, type JobDeps } from '../job-deps.js';
-import { auditReadDenied } from '../ops/audit-read-denied.js';
+import type { JobDeps } from '../job-deps.js';
+import { readableEnvironment } from '../readable-environment.js';
 
 export const IMAGES_STATUS_JOB = 'images.status';
 
@@ -17,16 +17,11 @@ export const imagesStatusJob = defineJob({
   lane: 'long',
   async process({ request, args }, ctx: { deps: JobDeps }) {
     const deps = ctx.deps;
-    const env = environmentOf(deps, args.env ?? request.env);
-    if ((await deps.roles.roleOf(env, request.user)) === 'none') {
-      await deps.chat.postEphemeral({
-        channel: request.channel,
-        user: request.user,
-        text: `:no_entry: \`/images status --env ${env.name}\` needs the *viewer* role in ${env.name}. Nothing was shown.`,
-      });
-      await auditReadDenied(deps, request, IMAGES_STATUS_JOB, env.name, `no role in ${env.name}`);
-      return { denied: env.name };
-    }
+    const env = await readableEnvironment(deps, request, args.env, {
+      command: '/images status',
+      action: IMAGES_STATUS_JOB,
+    });
+    if (!env) return { denied: args.env ?? request.env };
     if (!deps.registry) throw new UserError('No registry is configured for this opsbot.');
     const rows = await readImageStatus({ registry: deps.registry, clusters: deps.clusters }, env);
     const { text, blocks } = renderImageStatus(env.name, rows);
