@@ -171,7 +171,8 @@ export class DemoSession {
     let outcome: LineOutcome = {};
     try {
       const ack = await this.sandbox.slack.command(this.role, line, { channel: this.channelId() });
-      const text = (ack.text || '(empty ack)').replace(/\n/g, '\n  │ ');
+      // Rendered as Slack shows it (escapes and mentions resolved), like every other message.
+      const text = mrkdwnToPlain(ack.text || '(empty ack)', this.names()).replace(/\n/g, '\n  │ ');
       this.print(`  ┌ ack (HTTP ${ack.status}, ${ack.ms.toFixed(0)} ms, only you see this)\n  │ ${text}`);
       outcome = this.checkReply(command, ack);
     } finally {

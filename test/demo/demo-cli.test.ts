@@ -30,7 +30,7 @@ describe('npm run demo -- --exec', () => {
     expect(stdout).toContain('pressed [Approve]');
     expect(stdout).toContain('Applied and verified: set flag `notice` to "freeze until 18:00"');
     expect(stdout).toContain('viewer@#ops> /ops notice clear');
-    expect(stdout).toContain('needs the *operator* role; you are viewer. Nothing was done.');
+    expect(stdout).toContain('needs the operator role; you are viewer. Nothing was done.');
   }, 150_000);
 
   it('answers --help, a bad flag, an unknown user or channel with the usage before starting anything', async () => {
