@@ -125,6 +125,43 @@ export const Alerts = z.object({
 });
 export type Alerts = z.infer<typeof Alerts>;
 
+/**
+ * `/workshop prep`: where the smoke tests run (one per region, through the control plane or a proxy) and
+ * how long after the end the wind-down waits.
+ */
+export const Workshop = z.object({
+  smoke: z
+    .array(
+      z.object({
+        /** Shown in reports, e.g. us-west-2. */
+        region: z.string().min(1),
+        /** A `coder`-kind probe id: the Coder URL (control plane or workspace proxy) the test goes through. */
+        probe: z.string().min(1),
+        /** Template name the smoke workspace is created from. */
+        template: z.string().min(1),
+        org: z.string().default('default'),
+      }),
+    )
+    .default([]),
+  /** Scale back and resume rotation this long after the end. */
+  windDownAfterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(30),
+  /** Post the summary this long after the end. */
+  summaryAfterMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(60),
+  /** Largest workshop `/workshop prep` accepts. */
+  maxUsers: z.number().int().positive().default(500),
+});
+export type Workshop = z.infer<typeof Workshop>;
+
 export const Environment = z
   .object({
     name: z.string().min(1),
@@ -164,6 +201,7 @@ export const Environment = z
       .array(z.object({ id: z.string(), job: z.string(), cron: z.string(), tz: z.string().default('UTC') }))
       .default([]),
     alerts: Alerts.optional(),
+    workshop: Workshop.optional(),
   })
   .superRefine((env, ctx) => {
     const clusterIds = new Set(env.clusters.map((c) => c.id));
@@ -213,6 +251,15 @@ export const Environment = z
           message: `duplicate check "${c.id}"`,
         });
       alertIds.add(c.id);
+    });
+    const probeIds = new Set(env.probes.filter((p) => p.kind === 'coder').map((p) => p.id));
+    env.workshop?.smoke.forEach((s, i) => {
+      if (!probeIds.has(s.probe))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workshop', 'smoke', i, 'probe'],
+          message: `unknown coder probe "${s.probe}"`,
+        });
     });
     if (env.alerts && !isTimeZone(env.alerts.tz))
       ctx.addIssue({

@@ -10,6 +10,19 @@ export interface ChatMessage {
   key?: string;
 }
 
+/** A file shared in a channel or thread (a chart image). */
+export interface ChatFile {
+  channel: string;
+  threadTs?: string;
+  filename: string;
+  title: string;
+  /** Screen-reader text for images. */
+  altText?: string;
+  /** Posted with the file as its message. */
+  initialComment?: string;
+  content: Uint8Array;
+}
+
 export interface PostedMessage {
   channel: string;
   ts: string;
@@ -35,6 +48,10 @@ export interface Chat {
     },
   ): Promise<void>;
   publishHome(userId: string, blocks: Blocks): Promise<void>;
+  /** Uploads a file into a channel or thread (Slack's `files.uploadV2` flow); returns the file id. */
+  uploadFile(file: ChatFile): Promise<{ fileId: string }>;
+  /** The user's IANA time zone from their Slack profile (`users.info`), if Slack knows it. */
+  userTimeZone(userId: string): Promise<string | undefined>;
   /**
    * The bot's message posted with `key` in the thread `threadTs` (or, without one, among the channel's
    * recent messages), if any: how a re-run after a crash learns that its post already went out.

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { createSecretScrubber } from '../logging/scrub-secrets.js';
-import type { Blocks, Chat, ChatMessage, PostedMessage } from '../ports/chat.js';
+import type { Blocks, Chat, ChatFile, ChatMessage, PostedMessage } from '../ports/chat.js';
 import { cleanOutgoing, type Scrub } from './clean-outgoing.js';
 
 export interface SlackChatOptions {
@@ -110,5 +110,14 @@ export class SlackChat implements Chat {
   async publishHome(userId: string, original: Blocks): Promise<void> {
     const { blocks } = cleanOutgoing({ blocks: original }, this.scrub);
     await this.client.views.publish({ user_id: userId, view: { type: 'home', blocks: blocks as never } });
+  }
+
+  // TODO(helper): files.uploadV2 / users.info
+  async uploadFile(_file: ChatFile): Promise<{ fileId: string }> {
+    throw new Error('uploadFile: not implemented yet');
+  }
+
+  async userTimeZone(_userId: string): Promise<string | undefined> {
+    return undefined;
   }
 }

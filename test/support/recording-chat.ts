@@ -1,4 +1,4 @@
-import type { Blocks, Chat, ChatMessage, PostedMessage } from '../../src/ports/chat.js';
+import type { Blocks, Chat, ChatFile, ChatMessage, PostedMessage } from '../../src/ports/chat.js';
 
 export interface RecordedMessage {
   seq: number;
@@ -95,5 +95,14 @@ export class RecordingChat implements Chat {
         throw new Error(`no matching message; got:\n${this.log.map((m) => `${m.via} ${m.text}`).join('\n')}`);
       await new Promise((r) => setTimeout(r, 20));
     }
+  }
+
+  // TODO(helper): files.uploadV2 / users.info
+  async uploadFile(_file: ChatFile): Promise<{ fileId: string }> {
+    throw new Error('uploadFile: not implemented yet');
+  }
+
+  async userTimeZone(_userId: string): Promise<string | undefined> {
+    return undefined;
   }
 }

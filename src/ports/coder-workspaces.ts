@@ -1,0 +1,52 @@
+import type { Probe } from '../inventory/schema.js';
+
+/** One step of a smoke test, as the go/no-go report shows it. */
+export interface SmokeStep {
+  name: 'template' | 'create' | 'build' | 'agent' | 'command' | 'delete';
+  ok: boolean;
+  ms: number;
+  /** Why it failed, in Coder's words (escaped by the renderer, never trusted). */
+  detail?: string;
+}
+
+export interface SmokeResult {
+  region: string;
+  ok: boolean;
+  steps: SmokeStep[];
+  /** The first failed step's detail: the reason a no-go names. */
+  reason?: string;
+  ms: number;
+}
+
+export interface SmokeTarget {
+  region: string;
+  /** The coder-kind probe whose URL the test goes through (control plane or a workspace proxy). */
+  probe: Probe;
+  template: string;
+  org: string;
+}
+
+/** A provisioner queue as the workshop summary samples it. */
+export interface ProvisionerQueue {
+  pending: number;
+  /** How long the oldest pending job has waited; 0 when none waits. */
+  oldestWaitMs: number;
+}
+
+/**
+ * Coder's workspace API as `/workshop` needs it: a smoke test per region and the figures its summary
+ * charts. Implemented over HTTP by `src/adapters/coder/`; the sandbox serves the same API.
+ */
+export interface CoderWorkspaces {
+  /**
+   * Creates a workspace named `name` from the target's template, waits for its build and agent, runs a
+   * command in it and deletes it. Never throws for a failing Coder: the result says which step failed.
+   */
+  smokeTest(
+    target: SmokeTarget,
+    opts: { name: string; timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<SmokeResult>;
+  /** Workspaces in the deployment (`GET /api/v2/workspaces` count). */
+  workspaceCount(probe: Probe): Promise<number>;
+  provisionerQueue(probe: Probe, org: string): Promise<ProvisionerQueue>;
+}
