@@ -32,12 +32,17 @@ FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-# --ignore-scripts: no dependency needs an install script (msgpackr's native part ships prebuilt).
+# --ignore-scripts: no dependency needs an install script (msgpackr's native part ships prebuilt; so
+# does resvg's, as a per-platform optional package built for glibc: this Debian-based image has it).
+# Charts use two of the Inter font's eighteen styles (src/charts/chart-fonts.ts): the rest go.
 # npm and corepack go afterwards: nothing runs them at run time, and they are attack surface.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -type f -delete \
  && rm -rf node_modules/cloudflare/src \
+ && find node_modules/@expo-google-fonts/inter -mindepth 1 -maxdepth 1 -type d \
+      ! -name 400Regular ! -name 600SemiBold -exec rm -rf {} + \
+ && find node_modules/@expo-google-fonts/inter -name '*.png' -type f -delete \
  && rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
            /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack
 COPY --from=build /src/dist/src ./dist/src

@@ -31,6 +31,10 @@ export const SLACK_METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = 
   // Ops channels may be private: both kinds of history scope.
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  // files.uploadV2 is WebClient's wrapper around the two external-upload methods.
+  'files.uploadV2': ['files:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
   'reactions.add': ['reactions:write'],
   'pins.add': ['pins:write'],
   'team.info': ['team:read'],

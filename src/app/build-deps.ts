@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { RoleResolver } from '../access/role-resolver.js';
 import { EksClusterAccess } from '../adapters/aws/eks-cluster-access.js';
 import { CloudflareDns } from '../adapters/cloudflare/cloudflare-dns.js';
+import { HttpCoderWorkspaces } from '../adapters/coder/http-coder-workspaces.js';
 import { DohResolver } from '../adapters/doh/doh-resolver.js';
 import { EcrImages } from '../adapters/ecr/ecr-images.js';
 import { HttpHealthProbes } from '../adapters/http-probes/http-health-probes.js';
@@ -61,7 +62,7 @@ export function buildDeps(opts: BuildDepsOptions) {
   });
   // One scrubber for everything the bot says: Slack messages and the audit trail alike.
   const scrub = createSecretScrubber(config.secrets());
-  const chat = new SlackChat(slackClient, { scrub });
+  const chat = new SlackChat(slackClient, { scrub, logger, clock });
   const auditChannel = environments.get(config.environment)?.slack.auditChannel;
   // Its own client: the mirror paces itself on 429s instead of stalling the handlers' client.
   const mirrorClient = createAuditMirrorClient(config.slack.botToken, {
@@ -95,6 +96,14 @@ export function buildDeps(opts: BuildDepsOptions) {
   const probes = new HttpHealthProbes({
     urls: config.probeUrls,
     ...(config.coder.sessionToken ? { coderSessionToken: config.coder.sessionToken } : {}),
+    ...(config.litellm.apiKey ? { litellmApiKey: config.litellm.apiKey } : {}),
+  });
+  // The health probes' URLs and token; every environment's probes, to map a proxy to its control plane.
+  const workspaces = new HttpCoderWorkspaces({
+    urls: config.probeUrls,
+    ...(config.coder.sessionToken ? { coderSessionToken: config.coder.sessionToken } : {}),
+    probes: [...environments.values()].flatMap((e) => e.probes),
+    clock,
   });
   const registry = new OciRegistry({
     ecr: new EcrImages({
@@ -136,6 +145,7 @@ export function buildDeps(opts: BuildDepsOptions) {
       dns,
       resolver,
       probes,
+      workspaces,
       registry,
     },
     ...(opts.checks ? { checks: opts.checks } : {}),

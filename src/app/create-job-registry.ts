@@ -13,6 +13,7 @@ import type { JobDeps } from '../jobs/job-deps.js';
 import { opsAuditJob } from '../jobs/ops/ops-audit-job.js';
 import { opsDigestJob } from '../jobs/ops/ops-digest-job.js';
 import { opsJobJob, opsJobsJob } from '../jobs/ops/ops-jobs-job.js';
+import { opsPlanJob } from '../jobs/ops/ops-plan-job.js';
 import { opsStatusJob } from '../jobs/ops/ops-status-job.js';
 import { planDecideJob } from '../jobs/plan-decide-job.js';
 import { rotationActionJob } from '../jobs/rotation/rotation-action-job.js';
@@ -20,6 +21,10 @@ import { rotationRemindJob } from '../jobs/rotation/rotation-remind-job.js';
 import { rotationResumeJob } from '../jobs/rotation/rotation-resume-job.js';
 import { rotationStatusJob } from '../jobs/rotation/rotation-status-job.js';
 import { scaleRecommendJob } from '../jobs/scale/scale-recommend-job.js';
+import { workshopActionJob } from '../jobs/workshop/workshop-action-job.js';
+import { workshopPrepJob } from '../jobs/workshop/workshop-prep-job.js';
+import { workshopSampleJob } from '../jobs/workshop/workshop-sample-job.js';
+import { workshopStepJob } from '../jobs/workshop/workshop-step-job.js';
 import { planJobs } from '../plans/plan-jobs.js';
 import { type AnyJobDefinition, createJobRegistry } from '../queue/define-job.js';
 
@@ -33,6 +38,7 @@ export function createOpsbotJobs() {
     opsDigestJob as AnyJobDefinition<JobDeps>,
     opsJobsJob as AnyJobDefinition<JobDeps>,
     opsJobJob as AnyJobDefinition<JobDeps>,
+    opsPlanJob as AnyJobDefinition<JobDeps>,
     ...([dnsListJob, dnsVerifyJob, dnsSyncJob, dnsRollbackJob] as AnyJobDefinition<JobDeps>[]),
     scaleRecommendJob as AnyJobDefinition<JobDeps>,
     rotationStatusJob as AnyJobDefinition<JobDeps>,
@@ -44,5 +50,11 @@ export function createOpsbotJobs() {
     diagnoseFixJob as AnyJobDefinition<JobDeps>,
     imagesStatusJob as AnyJobDefinition<JobDeps>,
     ...([alertsEvaluateJob, alertActionJob, alertsListJob] as AnyJobDefinition<JobDeps>[]),
+    ...([
+      workshopPrepJob,
+      workshopActionJob,
+      workshopStepJob,
+      workshopSampleJob,
+    ] as AnyJobDefinition<JobDeps>[]),
   ]);
 }

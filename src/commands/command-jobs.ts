@@ -10,6 +10,7 @@ export const COMMAND_JOBS = {
   opsAudit: 'ops.audit',
   opsJobs: 'ops.jobs',
   opsJob: 'ops.job',
+  opsPlan: 'ops.plan',
   dnsList: 'dns.list',
   dnsVerify: 'dns.verify',
   dnsSync: 'dns.sync',
@@ -20,5 +21,7 @@ export const COMMAND_JOBS = {
   diagnose: 'diagnose.run',
   imagesStatus: 'images.status',
   alertsList: 'alerts.list',
+  workshopPrep: 'workshop.prep',
+  workshopAction: 'workshop.action',
 } as const;
 export type CommandJob = (typeof COMMAND_JOBS)[keyof typeof COMMAND_JOBS];

@@ -31,6 +31,11 @@ export interface SubcommandSpec<Args = unknown> {
    * `--env`), checked in the ack and audited as `denied`: returns why, or undefined to go on.
    */
   refuse?: (args: Args, context: RefuseContext) => string | undefined;
+  /**
+   * With no arguments at all, opens this form (a modal, by its callback_id) instead of a usage error;
+   * the form's submission is validated with the same rules and queues the same job.
+   */
+  form?: string;
   /** Audit action when the input is malformed (no change to name it); default `<command>.<name>`. */
   action?: string;
 }

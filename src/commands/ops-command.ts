@@ -19,6 +19,15 @@ export const OpsJobArgs = z
   .object({ positionals: z.tuple([z.string().regex(/^[\w.-]{1,100}$/, 'not a job id')]), flags: flagsOf({}) })
   .transform((t) => ({ jobId: t.positionals[0] }));
 
+export const OpsPlanArgs = z
+  .object({
+    positionals: z.tuple([
+      z.string().regex(/^p-[0-9a-f]{1,32}$/, 'not a plan id (they look like p-1a2b3c4d5e6f)'),
+    ]),
+    flags: flagsOf({}),
+  })
+  .transform((t) => ({ planId: t.positionals[0] }));
+
 export const OpsNoticeArgs = z
   .object({ positionals: z.array(z.string()).min(1, 'give the notice text, or `clear`'), flags: flagsOf({}) })
   .transform((t) => {
@@ -30,7 +39,7 @@ export const OpsNoticeArgs = z
 export const opsCommand: CommandSpec = {
   command: '/ops',
   description: 'opsbot itself: environment status, audit log, jobs, help',
-  usageHint: 'status | alerts | audit [n] | jobs | job <id> | notice <text>|clear | help',
+  usageHint: 'status | alerts | audit [n] | jobs | job <id> | plan <id> | notice <text>|clear | help',
   subcommands: [
     {
       name: 'status',
@@ -94,6 +103,16 @@ export const opsCommand: CommandSpec = {
       mutates: false,
       args: OpsJobArgs,
       job: 'ops.job',
+    },
+    {
+      name: 'plan',
+      summary: 'One plan: what, who asked and approved, its state and history',
+      usage: '<id>',
+      examples: ['/ops plan p-1a2b3c4d5e6f'],
+      minRole: 'viewer',
+      mutates: false,
+      args: OpsPlanArgs,
+      job: 'ops.plan',
     },
     {
       name: 'notice',

@@ -1,10 +1,13 @@
 import type { z } from 'zod';
+import { closestWord } from './closest-word.js';
 import { type CommandSpec, type SubcommandSpec, usageLine } from './command-spec.js';
 import { tokenize } from './tokenize.js';
 import { UsageError } from './usage-error.js';
 
 export type ParsedCommand =
   | { kind: 'help'; command: CommandSpec }
+  /** A subcommand with a form, given no arguments: the form opens (`/workshop prep`). */
+  | { kind: 'form'; command: CommandSpec; sub: SubcommandSpec; form: string }
   | { kind: 'run'; command: CommandSpec; sub: SubcommandSpec; args: unknown; text: string };
 
 /** Turns `/cmd text` into a typed request, a help request, or a UsageError naming the right syntax. */
@@ -23,12 +26,17 @@ export function parseCommand(
   const named = command.subcommands.find((s) => s.name === subName && !s.fallback);
   const sub = named ?? command.subcommands.find((s) => s.fallback);
   if (!sub) {
-    const known = command.subcommands.map((s) => s.name).join(', ') || 'none yet';
-    throw new UsageError(`unknown subcommand "${first}" for ${command.command} (known: ${known})`);
+    const names = command.subcommands.map((s) => s.name);
+    const meant = closestWord(first, names);
+    const known = names.join(', ') || 'none yet';
+    throw new UsageError(
+      `unknown subcommand "${first}" for ${command.command}${meant ? ` — did you mean \`${command.command} ${meant}\`?` : ''} (known: ${known})`,
+    );
   }
   const usage = usageLine(command, sub);
   const remainder = named ? trimmed.slice(first.length) : trimmed;
   if (rest[0]?.toLowerCase() === 'help' && rest.length === 1) return { kind: 'help', command };
+  if (named && sub.form && remainder.trim() === '') return { kind: 'form', command, sub, form: sub.form };
   let tokens: ReturnType<typeof tokenize>;
   try {
     tokens = tokenize(remainder, new Set(sub.valueFlags ?? []));
@@ -36,16 +44,33 @@ export function parseCommand(
     throw new UsageError((err as Error).message, usage);
   }
   const result = sub.args.safeParse(tokens);
-  if (!result.success) throw new UsageError(describeIssues(result.error), usage);
+  if (!result.success) throw new UsageError(describeIssues(result.error, flagsOfSub(sub)), usage);
   return { kind: 'run', command, sub, args: result.data, text: trimmed };
 }
 
-function describeIssues(error: z.ZodError): string {
+/** Flags a subcommand takes: its value flags and every `--flag` its usage line names. */
+function flagsOfSub(sub: SubcommandSpec): string[] {
+  const named = [...sub.usage.matchAll(/--([a-z][a-z0-9-]*)/g)].map((m) => m[1]!);
+  return [...new Set([...(sub.valueFlags ?? []), ...named])];
+}
+
+function describeIssues(error: z.ZodError, flags: string[]): string {
+  const unknownFlag = error.issues.some((i) => i.code === 'unrecognized_keys');
   return error.issues
+    .filter((issue) => {
+      // `--duraton 2h`: the typo'd flag takes no value, so its value reads as an extra argument too.
+      const [where] = issue.path;
+      return !(unknownFlag && where === 'positionals' && issue.code === 'too_big');
+    })
     .map((issue) => {
       const [where, key] = issue.path;
       if (issue.code === 'unrecognized_keys')
-        return `unknown flag ${issue.keys.map((k) => `--${k}`).join(', ')}`;
+        return issue.keys
+          .map((k) => {
+            const meant = closestWord(k, flags);
+            return `unknown flag --${k}${meant ? ` — did you mean --${meant}?` : ''}`;
+          })
+          .join('; ');
       if (where === 'flags' && key !== undefined) return `--${String(key)}: ${issue.message}`;
       if (where === 'positionals' && typeof key === 'number') return `argument ${key + 1}: ${issue.message}`;
       if (where === 'positionals' && issue.code === 'too_small') return 'missing arguments';

@@ -5,11 +5,7 @@ import { imagesCommand } from './images-command.js';
 import { opsCommand } from './ops-command.js';
 import { rotationCommand } from './rotation-command.js';
 import { scaleCommand } from './scale-command.js';
-
-// Commands whose capabilities land in later issues; registered now so help and the manifest stay complete.
-function placeholder(command: string, description: string, usageHint: string): CommandSpec {
-  return { command, description, usageHint, subcommands: [] };
-}
+import { workshopCommand } from './workshop-command.js';
 
 /** Every slash command opsbot answers; help and the Slack app manifest are generated from it. */
 export function createCommandRegistry(extra: CommandSpec[] = []): CommandSpec[] {
@@ -20,7 +16,7 @@ export function createCommandRegistry(extra: CommandSpec[] = []): CommandSpec[] 
     rotationCommand,
     imagesCommand,
     diagnoseCommand,
-    placeholder('/workshop', 'Prepare and wind down a workshop', 'prep | status | end'),
+    workshopCommand,
   ];
   const byName = new Map(base.map((c) => [c.command, c]));
   for (const c of extra) byName.set(c.command, c);

@@ -15,27 +15,33 @@ import { code } from '../slack-text/code.js';
 import { attemptedAction, runAction } from './audit-action.js';
 import type { HandlerDeps } from './command-deps.js';
 import type { CommandRequest } from './command-request.js';
+import { FORM_OPENERS } from './forms/form-openers.js';
+import type { FormOpening } from './forms/form-opening.js';
 import { MAYBE_QUEUED, QUEUE_DOWN, queueOutage } from './queue-outage.js';
 import { requestJobId } from './request-job-id.js';
-import { createDeadline, type Deadline, withTimeout } from './with-timeout.js';
+import { createDeadline, type Deadline, TimeoutError, withTimeout } from './with-timeout.js';
 
 interface Decision {
   text: string;
+  /** Ack with an empty body: Slack shows nothing (a form opened instead). */
+  silent?: boolean;
   blocks?: Blocks;
   audit: Omit<AuditEntryInput, 'at' | 'actor' | 'channel'>;
   denied?: string;
 }
 
 type SlashArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type OpenView = FormOpening['open'];
 
 /** Parse → authorize → enqueue → ack, for every registered slash command. Never touches a cloud. */
 export function createSlashCommandHandler(deps: HandlerDeps) {
-  return async ({ command, ack }: SlashArgs): Promise<void> => {
+  return async ({ command, ack, client }: SlashArgs): Promise<void> => {
     const started = performance.now();
     deps.metrics.commandsReceived.inc({ command: command.command });
+    const openView: OpenView = (view) => client.views.open({ trigger_id: command.trigger_id, view });
     let decision: Decision;
     try {
-      decision = await decide(deps, command, createDeadline(deps.ackBudgetMs ?? 2000, started));
+      decision = await decide(deps, command, createDeadline(deps.ackBudgetMs ?? 2000, started), openView);
     } catch (err) {
       const ref = requestJobId('ref', command.trigger_id);
       deps.logger.error({ err, ref, command: command.command }, 'slash command handler failed');
@@ -48,11 +54,13 @@ export function createSlashCommandHandler(deps: HandlerDeps) {
         },
       };
     }
-    await ack({
-      response_type: 'ephemeral',
-      text: decision.text,
-      ...(decision.blocks ? { blocks: decision.blocks } : {}),
-    });
+    if (decision.silent) await ack();
+    else
+      await ack({
+        response_type: 'ephemeral',
+        text: decision.text,
+        ...(decision.blocks ? { blocks: decision.blocks } : {}),
+      });
     deps.metrics.ackLatency.observe((performance.now() - started) / 1000);
     deps.metrics.commandsAcked.inc({ command: command.command, outcome: decision.audit.outcome });
     if (decision.denied) deps.metrics.commandsDenied.inc({ reason: decision.denied });
@@ -71,6 +79,7 @@ async function decide(
   deps: HandlerDeps,
   command: SlashArgs['command'],
   deadline: Deadline,
+  openView: OpenView,
 ): Promise<Decision> {
   const action = attemptedAction(deps.registry, command.command, command.text);
   const env = environmentForChannel(deps.environments, command.channel_id);
@@ -113,7 +122,75 @@ async function decide(
       audit: { action, environment: env.name, outcome: 'allowed', detail: 'help' },
     };
   }
+  if (parsed.kind === 'form') return openForm(deps, command, { env, parsed, role, deadline, openView });
   return queueRequest(deps, command, { env, parsed, role, deadline });
+}
+
+/** The subcommand's minimum role is not met: what the user is told and the audit records. */
+function roleRefusal(usage: string, minRole: Role, role: Role | 'none', env: Environment, action: string) {
+  const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
+  return {
+    text: `:no_entry: \`${usage}\` needs the *${minRole}* role; ${have}. Nothing was done.`,
+    audit: { action, environment: env.name, outcome: 'denied' as const, detail: `role ${role} < ${minRole}` },
+    denied: 'role',
+  };
+}
+
+/** A bare subcommand with a form (`/workshop prep`): the same role check, then the modal instead of usage. */
+async function openForm(
+  deps: HandlerDeps,
+  command: SlashArgs['command'],
+  a: {
+    env: Environment;
+    parsed: Extract<ParsedCommand, { kind: 'form' }>;
+    role: Role | 'none';
+    deadline: Deadline;
+    openView: OpenView;
+  },
+): Promise<Decision> {
+  const { env, parsed, role } = a;
+  const usage = usageLine(parsed.command, parsed.sub);
+  const action = runAction(deps.kinds, command.command, parsed.sub, undefined);
+  if (role === 'none' || !roleAllows(role, parsed.sub.minRole))
+    return roleRefusal(usage, parsed.sub.minRole, role, env, action);
+  const opener = FORM_OPENERS[parsed.form];
+  if (!opener) throw new Error(`no form named ${parsed.form}`);
+  try {
+    await opener(deps, {
+      user: command.user_id,
+      channel: command.channel_id,
+      env,
+      deadline: a.deadline,
+      open: a.openView,
+    });
+    return {
+      text: '',
+      silent: true,
+      audit: { action, environment: env.name, outcome: 'allowed', detail: 'form opened' },
+    };
+  } catch (err) {
+    // Slack's own refusal (expired_trigger_id …) or no answer in time: the form did not open.
+    const why = err instanceof TimeoutError ? 'Slack did not answer in time' : slackRefusal(err);
+    if (!why) throw err;
+    deps.logger.warn({ err, form: parsed.form }, 'could not open the form');
+    return {
+      text: `:x: Could not open the form (${why}). Nothing was done; try again, or give the arguments: \`${usage}\`.`,
+      audit: { action, environment: env.name, outcome: 'failed', detail: `form not opened: ${why}` },
+    };
+  }
+}
+
+/** What a Slack Web API failure says (`Slack said expired_trigger_id`); undefined for anything else (a bug). */
+function slackRefusal(err: unknown): string | undefined {
+  const e = err as { code?: unknown; data?: { error?: unknown } } | undefined;
+  if (e?.code === 'slack_webapi_platform_error') {
+    const code = e.data?.error;
+    return typeof code === 'string' && /^[a-z_]{1,60}$/.test(code)
+      ? `Slack said ${code}`
+      : 'Slack refused it';
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('slack_webapi_')) return 'Slack could not be reached';
+  return undefined;
 }
 
 interface Authorized {
@@ -161,14 +238,8 @@ async function queueRequest(
     audit: { action, environment: env.name, outcome: denied === 'invalid' ? 'invalid' : 'denied', detail },
     denied,
   });
-  if (role === 'none' || !roleAllows(role, parsed.sub.minRole)) {
-    const have = role === 'none' ? `you have no opsbot role in ${env.name}` : `you are ${role}`;
-    return refusal(
-      `:no_entry: \`${usage}\` needs the *${parsed.sub.minRole}* role; ${have}. Nothing was done.`,
-      `role ${role} < ${parsed.sub.minRole}`,
-      'role',
-    );
-  }
+  if (role === 'none' || !roleAllows(role, parsed.sub.minRole))
+    return roleRefusal(usage, parsed.sub.minRole, role, env, action);
   const why = parsed.sub.refuse?.(parsed.args, { role, environments: deps.environments });
   if (why) return refusal(`:no_entry: ${why}. Nothing was done.`, why, 'policy');
   if (built.error)

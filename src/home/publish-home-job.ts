@@ -6,6 +6,10 @@ import { slackTime } from '../plans/render-plan.js';
 import type { Blocks } from '../ports/chat.js';
 import { defineJob } from '../queue/define-job.js';
 import { JobMeta } from '../queue/job-meta.js';
+import { code } from '../slack-text/code.js';
+import { STEPS } from '../workshop/workshop-record.js';
+import { WorkshopStore } from '../workshop/workshop-store.js';
+import { STEP_TITLES } from '../workshop/workshop-timeline.js';
 
 export const HOME_PUBLISH_JOB = 'home.publish';
 
@@ -30,7 +34,21 @@ const NO_ROLE_HOME: Blocks = [
   },
 ];
 
-/** The App Home tab: per environment the user holds a role in, pauses in effect, scheduled reverts and plans awaiting approval. */
+/** Scheduled workshops of an environment with their next step (`/workshop status <name>` has the rest). */
+async function workshopLines(deps: JobDeps, environment: string): Promise<string[]> {
+  const all = await new WorkshopStore(deps.redis, deps.prefix).list(environment, deps.clock.now());
+  return all
+    .filter((w) => w.state === 'scheduled')
+    .map((w) => {
+      const next = STEPS.find((s) => w.steps[s].status === 'scheduled');
+      const what = next
+        ? `next: ${STEP_TITLES[next].toLowerCase()} ${slackTime(w.steps[next].at)}`
+        : 'winding down';
+      return `${code(w.name)}: ${w.users} users, ${slackTime(w.start)} · ${what}`;
+    });
+}
+
+/** The App Home tab: per environment the user holds a role in, pauses in effect, scheduled reverts, plans awaiting approval and upcoming workshops. */
 export const publishHomeJob = defineJob({
   name: HOME_PUBLISH_JOB,
   payload: z.object({ user: z.string().regex(/^[UW][A-Z0-9]+$/), meta: JobMeta }),
@@ -66,6 +84,7 @@ export const publishHomeJob = defineJob({
         { type: 'header', text: { type: 'plain_text', text: env.name } },
         section('Pauses and scheduled reverts', scheduled, 'none'),
         section('Plans awaiting approval', plans, 'none'),
+        section('Upcoming workshops', await workshopLines(deps, env.name), 'none scheduled'),
       );
     }
     await deps.chat.publishHome(user, blocks);

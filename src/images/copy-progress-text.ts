@@ -7,5 +7,7 @@ export function copyProgressText(what: string, p: CopyProgress, elapsedMs: numbe
   const rate = elapsedMs > 0 ? `, ${mb((p.bytesSent * 1000) / elapsedMs)}/s` : '';
   const skipped = p.blobsSkipped ? ` (${p.blobsSkipped} already in ECR)` : '';
   const head = done ? `:white_check_mark: Copied ${what}` : `:arrows_counterclockwise: Copying ${what}`;
+  // Before the source manifest is read there is nothing to count yet.
+  if (!done && p.blobsTotal === 0) return `${head}: reading the source manifest…`;
   return `${head}: ${p.blobsDone}/${p.blobsTotal} blobs${skipped}, ${mb(p.bytesSent)} sent in ${(elapsedMs / 1000).toFixed(1)} s${rate}`;
 }

@@ -3,6 +3,7 @@ import { UserError } from '../errors/user-error.js';
 import type { Environment } from '../inventory/schema.js';
 import type { PlanDeps } from '../plans/plan-deps.js';
 import type { Clusters } from '../ports/clusters.js';
+import type { CoderWorkspaces } from '../ports/coder-workspaces.js';
 import type { DnsProvider, DnsResolver } from '../ports/dns-provider.js';
 import type { HealthProbes } from '../ports/health-probes.js';
 import type { Registry } from '../ports/registry.js';
@@ -16,6 +17,8 @@ export interface JobDeps extends PlanDeps {
   resolver: DnsResolver;
   /** Coder's and LiteLLM's health endpoints (`/diagnose`). */
   probes: HealthProbes;
+  /** Coder's workspace API (`/workshop` smoke tests and summary figures); absent where not configured. */
+  workspaces?: CoderWorkspaces;
   /** GHCR sources and their ECR mirrors (`/images`); absent where no registry is configured. */
   registry?: Registry;
   /** Reads are scoped to the environments where the caller holds a role, checked again in the job. */

@@ -32,6 +32,9 @@ export async function announceApplied(deps: PlanDeps, planId: string): Promise<P
     ...renderResult(plan, plan.result ?? '', verified),
     ...(thread ? { threadTs: thread } : {}),
   });
+  // The original's message must stop promising "reverts automatically at …" and say which plan reverted it
+  // (after the result: the edit waits for the channel's edit slot).
+  if (plan.revertOf) await refreshPlanMessage(deps, plan.revertOf);
   return { ...plan, resultTs: posted.ts };
 }
 

@@ -69,7 +69,8 @@ export async function reportApplyFailure(
     .catch(() => 'Could not check where things stand now; see `/ops status`.');
   await postOnce(deps, planId, 'resultTs', {
     channel: plan.channel,
-    text: `${failedHeadline(plan.id, standing.standing, standing.live)}: ${failure.userMessage}${state ? `\n${state}` : ''}`,
+    // The headline already says it was not applied; a conflict's own "Not applied: " would say it twice.
+    text: `${failedHeadline(plan.id, standing.standing, standing.live)}: ${failure.userMessage.replace(/^Not applied: /, '')}${state ? `\n${state}` : ''}`,
     ...(thread ? { threadTs: thread } : {}),
   });
 }

@@ -25,6 +25,10 @@ export interface PlanRequest {
   expectBefore?: unknown;
   /** Scheduled reverts are approved with the plan they revert; they get no buttons. */
   preApproved?: { approver: string; reason: string };
+  /** How long it waits for approval, when not the inventory's `planTtlMinutes` (a workshop's day-ahead plan). */
+  ttlMs?: number;
+  /** Context shown with the plan (why it was made, what follows it), ahead of the kind's own warnings. */
+  notes?: string[];
 }
 
 /**
@@ -60,7 +64,7 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     await checkPendingCap(deps, request, access.maxPendingPlansPerUser ?? 10);
   const live = kind.live.parse(await kind.readLive(change, { phase: 'plan' }));
   kind.validate?.(change, live);
-  const warnings = kind.warnings?.(change, live) ?? [];
+  const warnings = [...(request.notes ?? []), ...(kind.warnings?.(change, live) ?? [])];
   if (request.expectBefore !== undefined && !kind.equals(live, kind.live.parse(request.expectBefore))) {
     const what = `the value was changed by someone else after plan ${request.revertOf ?? '?'} was applied`;
     if (request.preApproved)
@@ -88,7 +92,7 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     requester: request.requester,
     channel: request.channel,
     createdAt: now,
-    expiresAt: now + access.planTtlMinutes * 60_000,
+    expiresAt: now + (request.ttlMs ?? access.planTtlMinutes * 60_000),
     warnings,
     ...(request.threadTs ? { threadTs: request.threadTs } : {}),
     ...(request.revertAfterMs ? { revertAfterMs: request.revertAfterMs } : {}),
@@ -150,7 +154,7 @@ async function checkPendingCap(deps: PlanDeps, request: PlanRequest, cap: number
     throw new UserError(
       `You already have ${pending.length} plans waiting for approval in ${request.environment} (the limit is ${cap}); nothing was planned.`,
       {
-        hint: 'Cancel the ones you no longer need (`/ops status` lists them), or wait for them to be decided.',
+        hint: 'Cancel the ones you no longer need (opsbot’s App Home tab lists them), or wait for them to be decided.',
       },
     );
 }

@@ -41,12 +41,20 @@ export interface CoderWorkspaces {
   /**
    * Creates a workspace named `name` from the target's template, waits for its build and agent, runs a
    * command in it and deletes it. Never throws for a failing Coder: the result says which step failed.
+   *
+   * A workspace proxy serves only terminals and apps, so create/build/delete go to the control plane
+   * the target's probe names (its `/api/v2/buildinfo`), and the command runs through the target's own
+   * URL — the region's path to the workspace. `timeoutMs` bounds everything up to the command; the
+   * delete that follows (after a failure, timeout or abort too) has its own budget. A workspace that
+   * already has the name is reported (409), never deleted. Throws a UserError only for opsbot's own
+   * configuration (no session token).
    */
   smokeTest(
     target: SmokeTarget,
     opts: { name: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<SmokeResult>;
-  /** Workspaces in the deployment (`GET /api/v2/workspaces` count). */
+  /** Workspaces in the deployment (`GET /api/v2/workspaces` count; a proxy probe asks its control plane). */
   workspaceCount(probe: Probe): Promise<number>;
+  /** Pending jobs of an organization and the oldest one's wait (job `created_at` against opsbot's clock). */
   provisionerQueue(probe: Probe, org: string): Promise<ProvisionerQueue>;
 }

@@ -42,4 +42,6 @@ export interface HealthProbes {
   /** Provisioner jobs waiting in an organization's queue (`provisionerjobs?status=pending`). */
   coderPendingJobs(probe: Probe, org: string): Promise<number>;
   litellmReadiness(probe: Probe): Promise<LitellmReadiness>;
+  /** When opsbot's LiteLLM key expires (`/key/info`): epoch ms, null for never, undefined if no key is set. */
+  litellmKeyExpiry(probe: Probe): Promise<number | null | undefined>;
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { parseDuration } from '../commands/parse-duration.js';
+import { WORKSPACE_FAIL_STEPS, type WorkspaceFailStep } from './coder/start-coder-sandbox.js';
 import { readBody, sendJson } from './shared/http.js';
 import type { SimulatedEnvironment } from './start-environment.js';
 
@@ -141,7 +142,7 @@ export const CONTROL_ROUTES: Record<string, Route> = {
   },
   faults: {
     summary:
-      'fail the next N calls of an API: {api, status, count, retryAfter? (seconds or an HTTP date), methods?, after?} (methods: only calls with these HTTP methods, e.g. ["PATCH"]; after: let that many matching calls through first; api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, doh)',
+      'fail the next N calls of an API: {api, status, count, retryAfter? (seconds or an HTTP date), methods?, after?} (methods: only calls with these HTTP methods, e.g. ["PATCH"]; after: let that many matching calls through first; api: kube:<cluster>, cloudflare, eks, sts, ecr, registry:ghcr, registry:ecr, coder, litellm, slack, slack:upload (file upload URLs), doh)',
     body: z.object({
       api: z.string(),
       status: z.number().int().min(400).max(599),
@@ -189,6 +190,26 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     body: z.object({ org: z.string(), count: z.number().int().min(0) }),
     run: (sim, b: { org: string; count: number }) => sim.coder.control.setPendingJobs(b.org, b.count),
   },
+  'coder/workspaces/fail': {
+    summary:
+      "make a Coder workspace step fail until cleared: {probe | workspace, step: 'create'|'build'|'agent'|'command'|'delete'|null, message?} (probe: requests that probe serves — the control plane serves create/build/agent/delete for every region, a proxy only terminals ('command'); workspace: only that workspace by name; step null clears)",
+    body: z
+      .object({
+        probe: z.string().optional(),
+        workspace: z.string().optional(),
+        step: z.enum(WORKSPACE_FAIL_STEPS).nullable(),
+        message: z.string().optional(),
+      })
+      .refine((b) => (b.probe === undefined) !== (b.workspace === undefined), {
+        message: 'give exactly one of probe or workspace',
+      }),
+    run: (sim, b: { probe?: string; workspace?: string; step: WorkspaceFailStep | null; message?: string }) =>
+      sim.coder.control.failWorkspaces(
+        b.probe !== undefined ? { probe: b.probe } : { workspace: b.workspace as string },
+        b.step,
+        b.message,
+      ),
+  },
   'aws/token-max-age': {
     summary: 'how long EKS tokens stay valid in seconds: {seconds}',
     body: z.object({ seconds: z.number().int().min(1) }),
@@ -205,7 +226,7 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     },
   },
   reset: {
-    summary: 'back to the seeded state (faults, DNS, clusters, clock)',
+    summary: 'back to the seeded state (faults, DNS, clusters, Coder workspaces, clock)',
     body: z.object({}).default({}),
     run: (sim) => {
       sim.faults.reset();

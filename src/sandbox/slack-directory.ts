@@ -12,11 +12,12 @@ export const SANDBOX_OTHER_CHANNEL = 'C0SANDBOXRANDOM';
  */
 export function sandboxSlackDirectory(env: Environment, others: Environment[] = []) {
   const users = {
-    admin: { id: 'U0SBADMIN01', name: 'ada', realName: 'Ada Admin', isAdmin: true },
-    operator: { id: 'U0SBOPER01', name: 'oscar', realName: 'Oscar Operator' },
-    operator2: { id: 'U0SBOPER02', name: 'olga', realName: 'Olga Operator' },
-    viewer: { id: 'U0SBVIEW01', name: 'vera', realName: 'Vera Viewer' },
-    outsider: { id: 'U0SBOUTS01', name: 'otto', realName: 'Otto Outsider' },
+    // Different zones, so times shown per user (charts, reminders) can be told apart in tests.
+    admin: { id: 'U0SBADMIN01', name: 'ada', realName: 'Ada Admin', isAdmin: true, tz: 'UTC' },
+    operator: { id: 'U0SBOPER01', name: 'oscar', realName: 'Oscar Operator', tz: 'America/Chicago' },
+    operator2: { id: 'U0SBOPER02', name: 'olga', realName: 'Olga Operator', tz: 'Europe/London' },
+    viewer: { id: 'U0SBVIEW01', name: 'vera', realName: 'Vera Viewer', tz: 'America/Los_Angeles' },
+    outsider: { id: 'U0SBOUTS01', name: 'otto', realName: 'Otto Outsider', tz: 'Asia/Tokyo' },
   };
   const usergroups: Record<string, string[]> = {};
   const add = (groups: string[], ids: string[]) => {

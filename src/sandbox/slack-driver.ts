@@ -1,12 +1,15 @@
 import type { SandboxState } from './sandbox-state.js';
 import type { RecordedMessage } from './slack/recorded-message.js';
 import { type BotReply, postInteraction, postSlashCommand } from './slack/send-to-bot.js';
-import type { SlackSandbox } from './slack/start-slack-sandbox.js';
+import type { SlackSandbox, ViewAnswer, ViewValues } from './slack/start-slack-sandbox.js';
 
 export interface Ack extends BotReply {
   /** The ack's text (Slack shows it to the caller only). */
   text: string;
 }
+
+/** The bot's answer to a modal's Submit, and what Slack made of it. */
+export type ViewReply = BotReply & ViewAnswer;
 
 /**
  * Acts as Slack users towards the bot: signed slash commands and button presses over HTTP, exactly
@@ -56,6 +59,40 @@ export class SlackDriver {
       ...(value !== undefined ? { value, pick: 'value' } : {}),
     });
     return postInteraction(this.state.slack.eventsUrl, this.state.slack.signingSecret, payload);
+  }
+
+  /**
+   * Presses Submit on a modal the bot opened for `role` (its views.open message, or its view id) with
+   * `values` by block_id (text, an option's value; untouched fields keep their initial value), signed
+   * and posted as Slack does; then applies the answer (closes the modal, or keeps it with errors).
+   * Throws where Slack's client would not send (a required field empty, a number out of bounds) unless
+   * `unchecked`; `privateMetadata` replaces the view's, as a forged request would.
+   */
+  async submitView(
+    role: string,
+    view: RecordedMessage | string,
+    values: ViewValues,
+    opts: { privateMetadata?: string; unchecked?: boolean } = {},
+  ): Promise<ViewReply> {
+    const viewId = typeof view === 'string' ? view : String(view.view?.id ?? '');
+    const payload = this.slack.newViewSubmission({
+      viewId,
+      userId: this.user(role),
+      values,
+      ...(opts.privateMetadata !== undefined ? { privateMetadata: opts.privateMetadata } : {}),
+      ...(opts.unchecked ? { unchecked: true } : {}),
+    });
+    const reply = await postInteraction(this.state.slack.eventsUrl, this.state.slack.signingSecret, payload);
+    return { ...reply, ...this.slack.viewAnswered(viewId, reply) };
+  }
+
+  /** The latest modal the bot opened for `role` (views.open happens before the command's ack). */
+  lastModal(role: string): RecordedMessage | undefined {
+    const user = this.user(role);
+    return this.slack
+      .messages()
+      .filter((m) => m.via === 'views.open' && m.user === user)
+      .at(-1);
   }
 
   messages(): RecordedMessage[] {

@@ -87,6 +87,7 @@ export async function startEnvironment(opts: EnvironmentOptions) {
       sessionToken: secrets.coderSessionToken,
       litellmMasterKey: secrets.litellmKey,
       facts: () => worldFacts(env, kube.control, images),
+      templates: (env.workshop?.smoke ?? []).map((s) => ({ org: s.org, name: s.template })),
     });
     closers.push(coder.close);
     const directory = sandboxSlackDirectory(env, opts.others);

@@ -7,7 +7,9 @@ export type SlackBody =
   | { kind: 'command'; command: string }
   | { kind: 'action'; actionId: string }
   | { kind: 'event'; eventType: string }
-  /** Another interactivity or envelope type (view_submission, shortcut, app_rate_limited …). */
+  /** A modal's Submit: routed by the view's callback_id. */
+  | { kind: 'view'; callbackId: string }
+  /** Another interactivity or envelope type (view_closed, shortcut, app_rate_limited …). */
   | { kind: 'other'; type: string }
   | { kind: 'malformed'; why: string };
 
@@ -20,6 +22,11 @@ const BlockActionsBody = z.object({
   type: z.literal('block_actions'),
   user: z.object({ id: z.string().min(1) }),
   actions: z.array(z.object({ action_id: z.string().min(1) })).min(1),
+});
+const ViewSubmissionBody = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string().min(1) }),
+  view: z.object({ id: z.string().min(1), callback_id: z.string() }),
 });
 const EventCallbackBody = z.object({
   type: z.literal('event_callback'),
@@ -58,6 +65,12 @@ export function classifySlackBody(body: unknown): SlackBody {
       return parsed.success
         ? { kind: 'action', actionId: parsed.data.actions[0]!.action_id }
         : malformed('block_actions', parsed.error);
+    }
+    case 'view_submission': {
+      const parsed = ViewSubmissionBody.safeParse(fields);
+      return parsed.success
+        ? { kind: 'view', callbackId: parsed.data.view.callback_id }
+        : malformed('view_submission', parsed.error);
     }
     case 'event_callback': {
       const parsed = EventCallbackBody.safeParse(fields);

@@ -1,5 +1,6 @@
 import { App, type Logger, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { HandlerDeps } from '../handlers/command-deps.js';
+import { WORKSHOP_PREP_FORM } from '../handlers/forms/workshop-prep-modal.js';
 import {
   ALERT_BUTTONS,
   type ButtonRoute,
@@ -9,6 +10,7 @@ import {
   ROTATION_BUTTONS,
 } from '../handlers/handle-button.js';
 import { createSlashCommandHandler } from '../handlers/handle-slash-command.js';
+import { createWorkshopPrepSubmissionHandler } from '../handlers/handle-workshop-prep-submission.js';
 import { createSecretScrubber } from '../logging/scrub-secrets.js';
 import type { Scrub } from './clean-outgoing.js';
 import { withCleanReplies } from './clean-replies.js';
@@ -60,10 +62,12 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
     [/^diagnose\.fix$/, DIAGNOSE_BUTTONS],
     [/^alert\.(ack|snooze1h|snooze4h|snoozetomorrow)$/, ALERT_BUTTONS],
   ];
+  const forms = new Map([[WORKSHOP_PREP_FORM, createWorkshopPrepSubmissionHandler(opts.handlers)]]);
   const events = new Set(['app_home_opened']);
   const known: KnownRoutes = {
     command: (name) => commands.has(name),
     action: (id) => buttons.some(([pattern]) => pattern.test(id)),
+    view: (callbackId) => forms.has(callbackId),
     event: (type) => events.has(type),
   };
   let receiver: SignedHttpReceiver | undefined;
@@ -119,6 +123,8 @@ export async function startBoltApp(opts: BoltAppOptions): Promise<RunningBolt> {
   for (const spec of opts.handlers.registry) app.command(spec.command, slash);
   for (const [pattern, route] of buttons)
     app.action(pattern, withCleanReplies(createButtonHandler(opts.handlers, route), scrub) as never);
+  for (const [callbackId, handler] of forms)
+    app.view({ callback_id: callbackId, type: 'view_submission' }, handler);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     // One refresh per user a few seconds apart is plenty; the job id folds repeats together.

@@ -55,6 +55,8 @@ export const DEFAULT_RECEIVER_LIMITS: ReceiverLimits = {
 export interface KnownRoutes {
   command(name: string): boolean;
   action(actionId: string): boolean;
+  /** A modal's callback_id (view_submission). */
+  view(callbackId: string): boolean;
   event(type: string): boolean;
 }
 
@@ -246,7 +248,7 @@ export class SignedHttpReceiver implements Receiver {
     return undefined;
   }
 
-  /** Commands, buttons and events nothing listens for: Bolt would hold them ~3 s and answer 404. */
+  /** Commands, buttons, forms and events nothing listens for: Bolt would hold them ~3 s and answer 404. */
   private answerUnknown(body: SlackBody, res: ServerResponse): boolean {
     const known = this.opts.known;
     if (!known) return false;
@@ -260,6 +262,8 @@ export class SignedHttpReceiver implements Receiver {
     }
     const unknown =
       (body.kind === 'action' && !known.action(body.actionId)) ||
+      // An empty 200 closes the modal, as Slack does when nothing answers it in time.
+      (body.kind === 'view' && !known.view(body.callbackId)) ||
       (body.kind === 'event' && !known.event(body.eventType)) ||
       body.kind === 'other';
     if (unknown) HTTPModuleFunctions.buildNoBodyResponse(res, 200);

@@ -1,13 +1,42 @@
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import { createSecretScrubber } from '../logging/scrub-secrets.js';
 import type { Blocks, Chat, ChatFile, ChatMessage, PostedMessage } from '../ports/chat.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { Logger } from '../queue/logger.js';
+import { neutralizeMarkup } from '../slack-text/neutralize-markup.js';
 import { cleanOutgoing, type Scrub } from './clean-outgoing.js';
 
 export interface SlackChatOptions {
   fetchFn?: typeof fetch;
   /** Masks the bot's credentials; without one, only token-shaped strings are masked. */
   scrub?: Scrub;
+  /** Where failed time-zone look-ups are noted (debug): the caller falls back to a default zone. */
+  logger?: Pick<Logger, 'debug'>;
+  /** For the time-zone cache. */
+  clock?: Clock;
 }
+
+/** How long a user's time zone is reused; a failed look-up is retried sooner. */
+export const TIME_ZONE_TTL_MS = 10 * 60_000;
+const TIME_ZONE_RETRY_MS = 60_000;
+
+/** The part of users.info we read: an IANA zone the runtime knows (Slack sends e.g. "America/Chicago"). */
+const UserTimeZone = z.object({
+  user: z.object({
+    tz: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .optional(),
+  }),
+});
 
 /** Slack message-metadata event type under which posts carry their idempotency key. */
 const MESSAGE_KEY_EVENT = 'opsbot_message';
@@ -16,6 +45,9 @@ const MESSAGE_KEY_EVENT = 'opsbot_message';
 export class SlackChat implements Chat {
   private readonly fetchFn: typeof fetch;
   private readonly scrub: Scrub;
+  private readonly logger: Pick<Logger, 'debug'> | undefined;
+  private readonly clock: Clock;
+  private readonly timeZones = new Map<string, { tz: string | undefined; until: number }>();
 
   constructor(
     private readonly client: WebClient,
@@ -23,6 +55,8 @@ export class SlackChat implements Chat {
   ) {
     this.fetchFn = opts.fetchFn ?? fetch;
     this.scrub = opts.scrub ?? createSecretScrubber([]);
+    this.logger = opts.logger;
+    this.clock = opts.clock ?? systemClock;
   }
 
   async post(original: ChatMessage): Promise<PostedMessage> {
@@ -112,12 +146,46 @@ export class SlackChat implements Chat {
     await this.client.views.publish({ user_id: userId, view: { type: 'home', blocks: blocks as never } });
   }
 
-  // TODO(helper): files.uploadV2 / users.info
-  async uploadFile(_file: ChatFile): Promise<{ fileId: string }> {
-    throw new Error('uploadFile: not implemented yet');
+  /**
+   * files.uploadV2: WebClient asks for an upload URL, POSTs the bytes to the `upload_url` Slack
+   * returns, then completes the upload into the channel or thread. Every text the file carries is
+   * scrubbed like a message; the comment is mrkdwn, so it is also neutralized.
+   */
+  async uploadFile(file: ChatFile): Promise<{ fileId: string }> {
+    const content = {
+      file: Buffer.from(file.content),
+      filename: this.scrub(file.filename),
+      title: this.scrub(file.title),
+      ...(file.altText !== undefined ? { alt_text: this.scrub(file.altText) } : {}),
+      ...(file.initialComment !== undefined
+        ? { initial_comment: this.scrub(neutralizeMarkup(file.initialComment)) }
+        : {}),
+    };
+    // Two calls, not one with an optional thread_ts: the argument types tell the two destinations apart.
+    const res = file.threadTs
+      ? await this.client.files.uploadV2({ channel_id: file.channel, thread_ts: file.threadTs, ...content })
+      : await this.client.files.uploadV2({ channel_id: file.channel, ...content });
+    const completions = (res as { files?: { files?: { id?: string }[] }[] }).files ?? [];
+    const fileId = completions[0]?.files?.[0]?.id;
+    if (!fileId) throw new Error('files.uploadV2 returned no file id');
+    return { fileId };
   }
 
-  async userTimeZone(_userId: string): Promise<string | undefined> {
-    return undefined;
+  /** users.info's `tz`, cached per user; undefined (the caller's default zone) when Slack cannot say. */
+  async userTimeZone(userId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const cached = this.timeZones.get(userId);
+    if (cached && cached.until > now) return cached.tz;
+    try {
+      const parsed = UserTimeZone.safeParse(await this.client.users.info({ user: userId }));
+      const tz = parsed.success ? parsed.data.user.tz : undefined;
+      if (!parsed.success) this.logger?.debug({ userId }, 'users.info gave no usable time zone');
+      this.timeZones.set(userId, { tz, until: now + (tz ? TIME_ZONE_TTL_MS : TIME_ZONE_RETRY_MS) });
+      return tz;
+    } catch (err) {
+      this.logger?.debug({ userId, err: (err as Error).message }, 'users.info failed; no time zone');
+      this.timeZones.set(userId, { tz: undefined, until: now + TIME_ZONE_RETRY_MS });
+      return undefined;
+    }
   }
 }

@@ -65,7 +65,7 @@ describe('parseCommand', () => {
   it('lists the known subcommands for an unknown one', () => {
     const err = usageErrorOf(() => parseCommand(registry, '/ops', 'statuss'));
     expect(err.message).toBe(
-      'unknown subcommand "statuss" for /ops (known: status, alerts, audit, jobs, job, notice)',
+      'unknown subcommand "statuss" for /ops — did you mean `/ops status`? (known: status, alerts, audit, jobs, job, plan, notice)',
     );
   });
 });
@@ -87,5 +87,22 @@ describe('renderHelp', () => {
     const viewer = renderHelp(registry, 'viewer').text;
     expect(viewer).toContain('`/ops status [--env <name>]`');
     expect(viewer).toContain('*/dns*');
+  });
+
+  it('suggests the flag a typo meant, and does not also call its value an extra argument', () => {
+    const err = usageErrorOf(() =>
+      parseCommand(createCommandRegistry(), '/workshop', 'prep 30 tomorrow 16:00 --duraton 2h'),
+    );
+    expect(err.message).toBe('unknown flag --duraton — did you mean --duration?');
+    const far = usageErrorOf(() => parseCommand(createCommandRegistry(), '/workshop', 'prep 30 16:00 --zzz'));
+    expect(far.message).toBe('unknown flag --zzz');
+  });
+
+  it('refuses an unreadable workshop start in the ack, with examples', () => {
+    const err = usageErrorOf(() =>
+      parseCommand(createCommandRegistry(), '/workshop', 'prep 30 tomorow 16:00'),
+    );
+    expect(err.message).toContain('"tomorow 16:00" is not a start time I can read');
+    expect(err.message).toContain('`tomorrow 16:00`');
   });
 });

@@ -36,7 +36,7 @@ async function startReceiver(limits: Partial<ReceiverLimits>): Promise<Running> 
     signingSecret: SECRET,
     logger: silentLogger,
     host: '127.0.0.1',
-    known: { command: () => false, action: () => false, event: () => false },
+    known: { command: () => false, action: () => false, view: () => false, event: () => false },
     onRejected: (r) => rejected.push(r),
     limits,
   });

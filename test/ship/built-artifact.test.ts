@@ -29,7 +29,8 @@ async function get(url: string): Promise<{ status: number; body: string; type: s
 
 /** Polls until /healthz answers, failing early (with the bot's output) if the process dies. */
 async function waitForHealthy(base: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  // Generous: on a busy 2-core machine the compiled bot's first start (vega, the AWS SDK) takes a while.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}:\n${output()}`);
     const ok = await fetch(`${base}/healthz`).then(

@@ -109,8 +109,8 @@ describe('Slack app manifest', () => {
   });
 
   it('fails loudly on a Slack method whose scope nobody has looked up', () => {
-    expect(() => requiredBotScopes([{ method: 'files.uploadV2', file: 'src/x.ts', line: 3 }])).toThrow(
-      /files\.uploadV2 \(src\/x\.ts:3\)/,
+    expect(() => requiredBotScopes([{ method: 'reminders.add', file: 'src/x.ts', line: 3 }])).toThrow(
+      /reminders\.add \(src\/x\.ts:3\)/,
     );
     expect(() => requiredBotScopes([], [{ method: 'reaction_added', file: 'src/y.ts', line: 1 }])).toThrow(
       /reaction_added \(src\/y\.ts:1\)/,

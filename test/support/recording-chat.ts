@@ -4,7 +4,7 @@ export interface RecordedMessage {
   seq: number;
   /** Date.now() when recorded (fake timers move it too). */
   at: number;
-  via: 'post' | 'update' | 'ephemeral' | 'respond' | 'home';
+  via: 'post' | 'update' | 'ephemeral' | 'respond' | 'home' | 'file';
   channel: string;
   ts: string;
   threadTs?: string;
@@ -12,6 +12,8 @@ export interface RecordedMessage {
   text: string;
   blocks?: Blocks;
   key?: string;
+  /** Uploads (`via: 'file'`): `text` is the initial comment, `ts` the file id. */
+  file?: { id: string; filename: string; title: string; altText?: string; size: number; content: Uint8Array };
 }
 
 interface Button {
@@ -25,6 +27,12 @@ export class RecordingChat implements Chat {
   private seq = 0;
   /** Make the next N calls fail, to test best-effort paths. */
   failNext = 0;
+  /** What userTimeZone answers per user id (undefined for anyone else, as when Slack cannot say). */
+  timeZones: Record<string, string> = {};
+
+  constructor(opts: { timeZones?: Record<string, string> } = {}) {
+    if (opts.timeZones) this.timeZones = { ...opts.timeZones };
+  }
 
   private record(m: Omit<RecordedMessage, 'seq' | 'at'>): RecordedMessage {
     if (this.failNext > 0) {
@@ -97,12 +105,32 @@ export class RecordingChat implements Chat {
     }
   }
 
-  // TODO(helper): files.uploadV2 / users.info
-  async uploadFile(_file: ChatFile): Promise<{ fileId: string }> {
-    throw new Error('uploadFile: not implemented yet');
+  async uploadFile(file: ChatFile): Promise<{ fileId: string }> {
+    const id = `F${String(this.seq + 1).padStart(8, '0')}`;
+    this.record({
+      via: 'file',
+      channel: file.channel,
+      ts: id,
+      ...(file.threadTs !== undefined ? { threadTs: file.threadTs } : {}),
+      text: file.initialComment ?? '',
+      file: {
+        id,
+        filename: file.filename,
+        title: file.title,
+        ...(file.altText !== undefined ? { altText: file.altText } : {}),
+        size: file.content.byteLength,
+        content: file.content,
+      },
+    });
+    return { fileId: id };
   }
 
-  async userTimeZone(_userId: string): Promise<string | undefined> {
-    return undefined;
+  /** Uploaded files, oldest first. */
+  files(): RecordedMessage[] {
+    return this.log.filter((m) => m.via === 'file');
+  }
+
+  async userTimeZone(userId: string): Promise<string | undefined> {
+    return this.timeZones[userId];
   }
 }

@@ -13,6 +13,7 @@ export interface HttpHealthProbesOptions {
   /** Probe id → base URL overriding the inventory's (`PROBE_URL_<ID>`; the sandbox uses them). */
   urls?: Record<string, string>;
   coderSessionToken?: string;
+  litellmApiKey?: string;
   /** Deadline of one request (default 5 s). */
   timeoutMs?: number;
 }
@@ -36,6 +37,7 @@ const SECTION_NAMES = [
 ];
 const HealthReport = z.object({ severity: Severity }).loose();
 const PendingJobs = z.array(z.object({ queue_size: z.number().optional() }).loose());
+const KeyInfo = z.object({ info: z.object({ expires: z.string().nullish() }).loose().optional() }).loose();
 const Readiness = z.object({ status: z.string().optional(), litellm_version: z.string().optional() }).loose();
 
 /** HealthProbes over fetch: one deadline per request, failures classified as the rest of opsbot does. */
@@ -92,6 +94,28 @@ export class HttpHealthProbes implements HealthProbes {
       ...(parsed.data.status ? { status: parsed.data.status } : {}),
       ...(parsed.data.litellm_version ? { version: parsed.data.litellm_version } : {}),
     };
+  }
+
+  async litellmKeyExpiry(probe: Probe): Promise<number | null | undefined> {
+    const key = this.opts.litellmApiKey;
+    if (!key) return undefined;
+    const res = await this.fetch(probe, '/key/info', { Authorization: `Bearer ${key}` });
+    const text = await res.text();
+    if (res.status === 401 || res.status === 403)
+      throw new UserError(
+        `LiteLLM (${probe.id}) refused opsbot's key (${res.status}); renew LITELLM_API_KEY.`,
+      );
+    if (res.status !== 200)
+      throw new TransientError(`LiteLLM (${probe.id}) answered ${res.status} to /key/info`, {
+        kind: 'server-error',
+        status: res.status,
+      });
+    const info = KeyInfo.parse(safeJson(text));
+    const expires = info.info?.expires ?? null;
+    if (expires === null) return null;
+    // LiteLLM writes Python ISO times, often without a zone: those are UTC.
+    const at = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(expires) ? expires : `${expires}Z`);
+    return Number.isNaN(at) ? null : at;
   }
 
   private async coderJson(probe: Probe, path: string, doing: string): Promise<unknown> {

@@ -39,11 +39,32 @@ export function resolveTargets(env: Environment, change: ScaleChange): ResolvedI
 
 export function findTarget(env: Environment, target: string): Deployment {
   const deployment = env.deployments.find((d) => d.target === target);
-  if (!deployment)
+  if (!deployment) {
+    // The key rotator is not a /scale target (see resolveTargets): listing it would invite a refusal.
+    const targets = env.deployments.map((d) => d.target).filter((t) => t !== env.rotation?.deployment);
+    const near = closest(target, targets);
     throw new UserError(`Unknown target \`${target}\` in ${env.name}.`, {
-      hint: `Targets: ${env.deployments.map((d) => `\`${d.target}\``).join(', ')}`,
+      hint: `${near ? `Did you mean \`${near}\`? ` : ''}Targets: ${targets.map((t) => `\`${t}\``).join(', ')}`,
     });
+  }
   return deployment;
+}
+
+/** The one target within two edits of a typo (`provisionrs` → `provisioners`), if there is exactly one. */
+function closest(typed: string, targets: string[]): string | undefined {
+  const near = targets.filter((t) => editDistance(typed.toLowerCase(), t) <= 2);
+  return near.length === 1 ? near[0] : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 /** Lock name of one deployment. */

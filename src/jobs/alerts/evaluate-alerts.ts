@@ -8,6 +8,10 @@ import { createCheckContext } from '../../checks/check-context.js';
 import { runChecks } from '../../checks/run-checks.js';
 import type { AlertSeverity, Alerts, Environment } from '../../inventory/schema.js';
 import type { Logger } from '../../queue/logger.js';
+import { code } from '../../slack-text/code.js';
+import { untrusted } from '../../slack-text/untrusted.js';
+import { activeWorkshops } from '../../workshop/active-workshops.js';
+import type { Workshop } from '../../workshop/workshop-record.js';
 import { FixStore } from '../diagnose/fix-store.js';
 import type { JobDeps } from '../job-deps.js';
 
@@ -167,19 +171,41 @@ async function fire(
   remediation: CheckResult['remediation'],
   now: number,
 ): Promise<AlertState> {
-  const channel = alertChannel(env, state.severity);
+  // During a workshop an alert matters more: one severity up, and told in the workshop's thread too.
+  const workshops = await activeWorkshops(deps, env.name, now);
+  const raised: AlertState = workshops.length ? { ...state, severity: RAISED[state.severity] } : state;
+  const channel = alertChannel(env, raised.severity);
   let next: AlertState = remediation
-    ? { ...state, fixId: fixes.newId(), fixLabel: remediation.label }
-    : state;
+    ? { ...raised, fixId: fixes.newId(), fixLabel: remediation.label }
+    : raised;
   const key = `alert-${state.id}-${state.firingSince ?? now}`;
   const rendered = renderAlert(next, now);
   const message =
     (await deps.chat.findPosted(channel, undefined, key)) ??
     (await deps.chat.post({ channel, ...rendered, key }));
   next = { ...next, message, rendered: rendered.text };
+  for (const w of workshops) await tellWorkshop(deps, w, next, key);
   if (remediation && next.fixId) await storeFix(fixes, env.name, next, message, remediation, now);
   await audit(deps, env.name, 'alert.fire', 'applied', next, `fired: ${state.checkId}`);
   return next;
+}
+
+const RAISED: Record<AlertSeverity, AlertSeverity> = {
+  info: 'warning',
+  warning: 'critical',
+  critical: 'critical',
+};
+
+/** A line in the workshop's thread pointing at the alert (once per firing, found again after a crash). */
+async function tellWorkshop(deps: JobDeps, w: Workshop, state: AlertState, key: string): Promise<void> {
+  const threadKey = `${key}-${w.id}`;
+  if (await deps.chat.findPosted(w.channel, w.threadTs, threadKey)) return;
+  await deps.chat.post({
+    channel: w.channel,
+    threadTs: w.threadTs!,
+    key: threadKey,
+    text: `:rotating_light: During workshop ${code(w.name)}: *${state.severity.toUpperCase()}* ${untrusted(state.title)} — ${untrusted(state.subject)} (raised one severity for the workshop): ${state.last.summary}`,
+  });
 }
 
 /** The check's remediation under the id the alert's fix button carries; plans go to the alert's thread. */

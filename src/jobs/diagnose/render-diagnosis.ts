@@ -1,4 +1,5 @@
 import { byWorst, type CheckReport, type CheckResult, type CheckStatus } from '../../checks/check.js';
+import { plural } from '../../checks/describe.js';
 import { slackTime } from '../../plans/render-plan.js';
 import type { Blocks } from '../../ports/chat.js';
 import { code } from '../../slack-text/code.js';
@@ -65,13 +66,13 @@ function checkBody(report: CheckReport): { text: string; clipped: boolean } {
     const next = resultLines(r, EVIDENCE_SHOWN);
     if ([...lines, ...next].join('\n').length > CHECK_BUDGET) {
       clipped = true;
-      lines.push(`• … ${bad.length - bad.indexOf(r)} more findings in the thread`);
+      lines.push(`• … ${plural(bad.length - bad.indexOf(r), 'more finding', 'more findings')} in the thread`);
       break;
     }
     lines.push(...next);
   }
-  if (bad.length > RESULTS_SHOWN && !lines.at(-1)?.includes('more findings'))
-    lines.push(`• … ${bad.length - RESULTS_SHOWN} more findings in the thread`);
+  if (bad.length > RESULTS_SHOWN && !lines.at(-1)?.includes('more finding'))
+    lines.push(`• … ${plural(bad.length - RESULTS_SHOWN, 'more finding', 'more findings')} in the thread`);
   if (okCount > 0) lines.push(`_${okCount} other ${okCount === 1 ? 'part' : 'parts'} fine_`);
   return { text: lines.join('\n'), clipped };
 }

@@ -13,12 +13,16 @@ export const opsAuditJob = defineJob({
   attempts: 2,
   async process({ request, args }, ctx: { deps: JobDeps }) {
     const scope = await callerScope(ctx.deps, request.user);
-    const entries = await ctx.deps.audit.latestMatching(args.limit, (e) =>
-      scope.sees(
-        e.environment ??
-          (e.channel ? environmentForChannel(ctx.deps.environments, e.channel)?.name : undefined),
-        e.actor,
-      ),
+    // Not this request's own entry: the handler appends it after the ack, so it would come and go with timing.
+    const entries = await ctx.deps.audit.latestMatching(
+      args.limit,
+      (e) =>
+        e.jobId !== request.id &&
+        scope.sees(
+          e.environment ??
+            (e.channel ? environmentForChannel(ctx.deps.environments, e.channel)?.name : undefined),
+          e.actor,
+        ),
     );
     const lines = entries.map(
       (e) => `\`${new Date(e.at).toISOString().slice(0, 19)}Z\` ${formatAuditLine(e)}`,

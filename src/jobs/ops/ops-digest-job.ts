@@ -18,7 +18,8 @@ export const opsDigestJob = defineJob({
   attempts: 3,
   async process({ meta, environment }, ctx: { deps: JobDeps; log: Logger }) {
     const report = await collectStatus(environmentOf(ctx.deps, environment), ctx.deps, { log: ctx.log });
-    const { text, blocks } = renderStatus(report);
-    await ctx.deps.chat.post({ channel: meta.channel, text: `Scheduled digest · ${text}`, blocks });
+    // Posted for everyone without anyone asking: the header says why it is there.
+    const { text, blocks } = renderStatus(report, [], `Scheduled digest · Status of ${report.env}`);
+    await ctx.deps.chat.post({ channel: meta.channel, text, blocks });
   },
 });

@@ -20,7 +20,12 @@ const STATE_ICON: Record<string, string> = {
 
 export function jobLine(j: JobSummary): string {
   const when = j.state === 'delayed' && j.runAt ? `due ${iso(j.runAt)}` : `created ${iso(j.createdAt)}`;
-  const who = j.requester ? ` by <@${j.requester}>` : '';
+  // Scheduled jobs are by `opsbot`, not a Slack user: only user ids become mentions.
+  const who = !j.requester
+    ? ''
+    : /^[UW][A-Z0-9]+$/.test(j.requester)
+      ? ` by <@${j.requester}>`
+      : ` by ${j.requester}`;
   const tries = j.attempts > 1 ? ` (attempt ${j.attempts}/${j.maxAttempts})` : '';
   return `${STATE_ICON[j.state] ?? ''} \`${j.id}\` ${j.name} — ${j.state}${tries}, ${when}${who}`;
 }

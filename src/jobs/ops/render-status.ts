@@ -2,7 +2,12 @@ import type { Blocks } from '../../ports/chat.js';
 import { type DeploymentStatus, NOT_FOUND, type RecordStatus, type StatusReport } from './collect-status.js';
 
 /** `/ops status` as Block Kit: one section per cluster, the rotator, then DNS against the inventory. */
-export function renderStatus(report: StatusReport, pauses: string[] = []): { text: string; blocks: Blocks } {
+export function renderStatus(
+  report: StatusReport,
+  pauses: string[] = [],
+  /** What the message is, for posts nobody asked for (the scheduled digest). */
+  title = `Status of ${report.env}`,
+): { text: string; blocks: Blocks } {
   const byCluster = new Map<string, DeploymentStatus[]>();
   for (const d of report.deployments) byCluster.set(d.cluster, [...(byCluster.get(d.cluster) ?? []), d]);
   const sections: string[] = [];
@@ -40,7 +45,6 @@ export function renderStatus(report: StatusReport, pauses: string[] = []): { tex
       : drift + dnsDrift === 0
         ? ':white_check_mark: everything matches the inventory'
         : `:warning: ${drift} deployment(s) and ${dnsDrift} DNS record(s) differ from the inventory`;
-  const title = `Status of ${report.env}`;
   return {
     text: `${title}: ${summary.replace(/:[a-z_]+: /, '')}\n\n${sections.join('\n\n')}`,
     blocks: [

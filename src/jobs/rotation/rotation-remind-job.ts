@@ -21,7 +21,7 @@ export const rotationRemindJob = defineJob({
     // Extended, resumed or replaced since this reminder was scheduled.
     if (pause?.planId !== p.planId || pause.until !== p.until) return { skipped: true };
     const by = pause.reason ? ` (${untrusted(pause.reason)})` : '';
-    const text = `:alarm_clock: Key rotation in ${p.environment} resumes ${slackTime(pause.until)}; paused by <@${pause.requester}>${by}. Extend it if the workshop is still running.`;
+    const text = `:alarm_clock: Key rotation in ${p.environment} resumes ${slackTime(pause.until)}; paused by <@${pause.requester}>${by}. Extend it if rotation must stay paused longer.`;
     await ctx.deps.chat.post({
       channel: pause.channel,
       ...(pause.threadTs ? { threadTs: pause.threadTs } : {}),

@@ -11,9 +11,11 @@ import {
 } from './coder-http.js';
 import { buildHealthReport, DATABASE_DOWN, PROVISIONER_API_VERSION } from './health-report.js';
 import { listProvisionerJobs } from './provisioner-jobs.js';
+import { syncWorkspaces } from './provisioner-queue.js';
 import { authenticateSession } from './session-auth.js';
 import type { ProbeContext, WorldFacts } from './types.js';
 import { workspaceProxies } from './workspace-proxies.js';
+import { matchWorkspaceRoute } from './workspace-routes.js';
 
 const COMMIT_URL = 'https://github.com/coder/coder/commit/';
 
@@ -56,7 +58,7 @@ function listProxies(ctx: ProbeContext, facts: WorldFacts): Reply {
 function authenticatedRoute(path: string, url: URL, ctx: ProbeContext): (() => Reply) | undefined {
   const facts = () => ctx.opts.facts();
   if (path === '/api/v2/debug/health') {
-    return () => coderJson(200, buildHealthReport(ctx, facts(), ctx.opts.clock.now()));
+    return () => coderJson(200, buildHealthReport(ctx, facts(), syncWorkspaces(ctx)));
   }
   if (path === '/api/v2/workspaceproxies') return () => listProxies(ctx, facts());
   const jobs = /^\/api\/v2\/organizations\/([^/]+)\/provisionerjobs$/.exec(path);
@@ -65,7 +67,12 @@ function authenticatedRoute(path: string, url: URL, ctx: ProbeContext): (() => R
 }
 
 /** The control plane's API under its probe prefix (`path` has the prefix removed). */
-export function handleCoder(req: IncomingMessage, url: URL, path: string, ctx: ProbeContext): Reply {
+export async function handleCoder(
+  req: IncomingMessage,
+  url: URL,
+  path: string,
+  ctx: ProbeContext,
+): Promise<Reply> {
   const isGet = req.method === 'GET' || req.method === 'HEAD';
   if (path === '/healthz') return isGet ? plainText(200, 'OK') : methodNotAllowed();
   if (path === '/api/v2/buildinfo') {
@@ -74,8 +81,16 @@ export function handleCoder(req: IncomingMessage, url: URL, path: string, ctx: P
     return coderJson(200, buildInfo(ctx, version, false));
   }
   const route = authenticatedRoute(path, url, ctx);
-  if (!route) return routeNotFound();
-  if (!isGet) return methodNotAllowed();
+  if (route) {
+    if (!isGet) return methodNotAllowed();
+    const denied = authenticateSession(req, url, ctx.opts.sessionToken);
+    return denied ? coderError(401, denied) : route();
+  }
+  const matched = matchWorkspaceRoute(path);
+  if (!matched) return routeNotFound();
+  // As coderd's chi groups: the API key middleware runs before method routing.
   const denied = authenticateSession(req, url, ctx.opts.sessionToken);
-  return denied ? coderError(401, denied) : route();
+  if (denied) return coderError(401, denied);
+  const handler = matched.route.methods[req.method ?? 'GET'];
+  return handler ? handler({ req, url, ctx, params: matched.params }) : methodNotAllowed();
 }

@@ -52,10 +52,11 @@ function derpSection() {
   });
 }
 
-/** One connected daemon per ready provisioner replica; busy while its organization has a queue. */
+/** One connected daemon per ready provisioner replica; busy while its organization has a queue or it runs a build. */
 export function provisionerDaemons(ctx: ProbeContext, facts: WorldFacts, now: string, version: string) {
-  return facts.provisioners.flatMap(({ org, ready }) =>
-    Array.from({ length: ready }, (_, i) => ({
+  return facts.provisioners.flatMap(({ org, ready }) => {
+    const building = ctx.state.workspaces.runningWorkers(org);
+    return Array.from({ length: ready }, (_, i) => ({
       id: stableUuid(`provisioner:${org}:${i}`),
       organization_id: stableUuid(`organization:${org}`),
       key_id: PSK_KEY_ID,
@@ -67,11 +68,11 @@ export function provisionerDaemons(ctx: ProbeContext, facts: WorldFacts, now: st
       provisioners: ['terraform'],
       tags: { owner: '', scope: 'organization' },
       key_name: 'psk',
-      status: (ctx.state.pendingJobs.get(org) ?? 0) > 0 ? 'busy' : 'idle',
+      status: (ctx.state.pendingJobs.get(org) ?? 0) > 0 || building.has(i) ? 'busy' : 'idle',
       current_job: null,
       previous_job: null,
-    })),
-  );
+    }));
+  });
 }
 
 function provisionerSection(daemons: ReturnType<typeof provisionerDaemons>) {

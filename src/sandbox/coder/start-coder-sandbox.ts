@@ -1,16 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { WebSocketServer } from 'ws';
 import type { Probe } from '../../inventory/schema.js';
 import { handleLitellm, type LitellmContext } from '../litellm/handle-litellm.js';
 import { applyFault, serve } from '../shared/http.js';
 import { routeNotFound, sendReply } from './coder-http.js';
 import { handleCoder } from './handle-coder.js';
 import { handleProxy } from './handle-proxy.js';
+import { handlePtyUpgrade } from './handle-pty-upgrade.js';
 import { createControl, createState } from './sandbox-state.js';
 import { splitApiToken } from './session-auth.js';
 import type { CoderSandbox, CoderSandboxOptions, ProbeContext } from './types.js';
 
 export { generateCoderSessionToken } from './session-auth.js';
 export type { CoderControl, CoderSandbox, CoderSandboxOptions, WorldFacts } from './types.js';
+export type { WorkspaceFailStep, WorkspaceFailTarget } from './workspace-failures.js';
+export { WORKSPACE_FAIL_STEPS } from './workspace-failures.js';
+export type { WorkspaceTimings } from './workspace-timings.js';
 
 /** Fault bodies in each API's own error shape. */
 function coderFaultBody(status: number) {
@@ -46,7 +51,10 @@ function checkOptions(opts: CoderSandboxOptions): void {
 export async function startCoderSandbox(opts: CoderSandboxOptions): Promise<CoderSandbox> {
   checkOptions(opts);
   const full = { coderVersion: 'v2.28.0', litellmVersion: '1.79.0', ...opts };
-  const state = createState(opts.clock);
+  const state = createState(opts.clock, {
+    ...(opts.templates ? { templates: opts.templates } : {}),
+    ...(opts.workspaceTimings ? { workspaceTimings: opts.workspaceTimings } : {}),
+  });
   const primary = opts.probes.find((p) => p.kind === 'coder');
   const contexts = new Map<string, ProbeContext>(
     opts.probes.map((probe) => [probe.id, { probe, primary, opts: full, state }]),
@@ -73,7 +81,10 @@ export async function startCoderSandbox(opts: CoderSandboxOptions): Promise<Code
     }
     if (await applyFault(opts.faults, 'coder', res, coderFaultBody)) return;
     const ctx = contexts.get(probe.id) as ProbeContext;
-    sendReply(res, probe === primary ? handleCoder(req, url, path, ctx) : handleProxy(req, path, ctx));
+    sendReply(
+      res,
+      probe === primary ? await handleCoder(req, url, path, ctx) : handleProxy(req, url, path, ctx),
+    );
   };
 
   const server = await serve(async (req, res) => {
@@ -84,9 +95,29 @@ export async function startCoderSandbox(opts: CoderSandboxOptions): Promise<Code
     else sendReply(res, routeNotFound());
   });
 
+  // Terminals are websockets: the upgrade bypasses the request handler.
+  const wss = new WebSocketServer({ noServer: true });
+  const upgrades = { contexts, primary, faults: opts.faults, wss, faultBody: coderFaultBody };
+  server.server.on('upgrade', (req, socket, head) => {
+    try {
+      handlePtyUpgrade(req, socket, head, upgrades);
+    } catch {
+      // Like the request handler: a sandbox bug must not take the server down.
+      socket.destroy();
+    }
+  });
+
+  const ids = {
+    primary: primary?.id,
+    proxies: opts.probes.filter((p) => p.kind === 'coder' && p !== primary).map((p) => p.id),
+  };
   return {
     urls: Object.fromEntries(opts.probes.map((p) => [p.id, `${server.url}/${encodeURIComponent(p.id)}`])),
-    control: createControl(state, opts.clock),
-    close: () => server.close(),
+    control: createControl(state, opts.clock, ids),
+    close: async () => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await server.close();
+    },
   };
 }

@@ -1,6 +1,9 @@
 import type { Probe } from '../../inventory/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Faults } from '../shared/faults.js';
+import type { WorkspaceFailStep, WorkspaceFailTarget } from './workspace-failures.js';
+import type { TemplateSeed, WorkspaceSim } from './workspace-sim.js';
+import type { WorkspaceTimings } from './workspace-timings.js';
 
 /** Live facts from the rest of the sandbox (kube clusters), read on every request. */
 export interface WorldFacts {
@@ -26,6 +29,13 @@ export interface CoderSandboxOptions {
   coderVersion?: string;
   /** LiteLLM release reported by readiness. Default 1.79.0. */
   litellmVersion?: string;
+  /**
+   * Templates to serve besides `default/kubernetes` and `default/ai-workshop` (e.g. the inventory's
+   * `workshop.smoke` templates).
+   */
+  templates?: TemplateSeed[];
+  /** How fast simulated builds and agents progress (defaults: a few seconds each). */
+  workspaceTimings?: Partial<WorkspaceTimings>;
 }
 
 export interface CoderControl {
@@ -35,7 +45,16 @@ export interface CoderControl {
   setPendingJobs(org: string, n: number): void;
   /** Expiry of the LiteLLM key (ISO 8601), or null for a key that never expires. */
   setKeyExpiry(iso: string | null): void;
-  /** Back to the initial state: database up, no pending jobs, key valid for 30 days from now. */
+  /**
+   * Make a workspace step fail until cleared (`step: null`). `target` is a probe id (or `{probe}`):
+   * requests that probe serves fail — the control plane serves create/build/agent/delete for every
+   * region, a workspace proxy only carries terminals (`command`); or `{workspace: name}`: only that
+   * workspace's steps fail, whichever probe serves them. A build or delete failure is Coder's: the
+   * job ends `failed` with `message` as its error; create answers 500; agent ends in `start_error`;
+   * command closes the terminal with `dial workspace agent: <message>`.
+   */
+  failWorkspaces(target: WorkspaceFailTarget, step: WorkspaceFailStep | null, message?: string): void;
+  /** Back to the initial state: database up, no pending jobs, key valid for 30 days from now, no workspaces. */
   reset(): void;
 }
 
@@ -53,6 +72,8 @@ export interface SandboxState {
   keyExpiry: string | null;
   /** When the sandbox started: creation times of the simulated objects. */
   startedAt: number;
+  /** Templates, workspaces, builds and their jobs. */
+  workspaces: WorkspaceSim;
 }
 
 /** What a request handler for one probe needs. */

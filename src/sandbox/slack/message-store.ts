@@ -12,6 +12,8 @@ export interface LiveMessage {
   byBot: boolean;
   /** `metadata` given to chat.postMessage ({event_type, event_payload}), returned by history reads. */
   metadata?: Record<string, unknown>;
+  /** File objects of a files.completeUploadExternal share, as history reads return them. */
+  files?: Record<string, unknown>[];
 }
 
 type Waiter = { pred: (m: RecordedMessage) => boolean; resolve: (m: RecordedMessage) => void };

@@ -6,7 +6,19 @@ export type MessageVia =
   | 'response_url'
   | 'views.open'
   | 'views.update'
-  | 'views.publish';
+  | 'views.publish'
+  | 'files.completeUploadExternal';
+
+/** A file shared by files.completeUploadExternal (its bytes: the sandbox's `files()` / `GET /_sandbox/files/<id>`). */
+export interface RecordedFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  /** Bytes. */
+  size: number;
+  alt_txt?: string;
+}
 
 /** One thing the bot produced, as `GET messagesUrl` returns it (oldest first). */
 export interface RecordedMessage {
@@ -26,4 +38,6 @@ export interface RecordedMessage {
   response_type?: 'ephemeral' | 'in_channel';
   replace_original?: boolean;
   delete_original?: boolean;
+  /** files.completeUploadExternal only: the files the message shares (its text is the initial comment). */
+  files?: RecordedFile[];
 }

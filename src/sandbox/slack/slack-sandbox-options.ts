@@ -6,6 +6,8 @@ export interface SandboxUser {
   name: string;
   realName: string;
   isAdmin?: boolean;
+  /** IANA zone of the user's Slack profile (users.info `tz`); America/Chicago when not given. */
+  tz?: string;
 }
 
 export interface SlackSandboxOptions {

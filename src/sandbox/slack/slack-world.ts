@@ -1,3 +1,4 @@
+import { FileStore } from './file-store.js';
 import { MessageStore } from './message-store.js';
 import { RateWindow } from './rate-window.js';
 import { ResponseUrlRegistry } from './response-url-registry.js';
@@ -23,11 +24,14 @@ export class SlackWorld {
   readonly responseUrls: ResponseUrlRegistry;
   readonly views: ViewStore;
   readonly updateLimiter: RateWindow;
+  readonly files: FileStore;
   private readonly usersById = new Map<string, SandboxUser>();
 
   constructor(
     readonly opts: SlackSandboxOptions,
     responseUrlBase: () => string,
+    /** The sandbox server's own address (upload URLs and `url_private` point at it). */
+    readonly baseUrl: () => string = () => '',
   ) {
     this.identity = {
       teamId: opts.teamId,
@@ -43,6 +47,7 @@ export class SlackWorld {
     this.responseUrls = new ResponseUrlRegistry(opts.clock, responseUrlBase);
     this.views = new ViewStore(opts.clock, this.identity);
     this.updateLimiter = new RateWindow(opts.clock, opts.chatUpdatesPerMinute ?? 50, 60_000);
+    this.files = new FileStore(opts.clock);
   }
 
   user(id: string): SandboxUser | undefined {
@@ -71,6 +76,7 @@ export class SlackWorld {
     this.responseUrls.reset();
     this.views.reset();
     this.updateLimiter.reset();
+    this.files.reset();
   }
 }
 

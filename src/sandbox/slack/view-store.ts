@@ -7,6 +7,8 @@ export interface StoredView {
   user: string;
   hash: string;
   view: Record<string, unknown>;
+  /** Modals: closed by the app's answer to a submission (or `clear`); it can no longer be submitted. */
+  closed?: boolean;
 }
 
 /** Modals and Home tabs, addressable by view id, external_id or (Home) user. */
@@ -52,6 +54,12 @@ export class ViewStore {
 
   get(id: string): StoredView | undefined {
     return this.byId.get(id);
+  }
+
+  /** The modal is gone from the user's screen (the app answered its submission with a close). */
+  close(id: string): void {
+    const stored = this.byId.get(id);
+    if (stored) stored.closed = true;
   }
 
   findByExternalId(externalId: string): StoredView | undefined {

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { loadEnvironmentFile } from '../../../src/inventory/load-inventory.js';
+import type { Environment, Probe } from '../../../src/inventory/schema.js';
+import type { Clock } from '../../../src/ports/clock.js';
 import {
   type CoderSandbox,
   generateCoderSessionToken,
   startCoderSandbox,
+  type WorkspaceTimings,
   type WorldFacts,
 } from '../../../src/sandbox/coder/start-coder-sandbox.js';
 import { Faults } from '../../../src/sandbox/shared/faults.js';
@@ -30,13 +33,22 @@ export function healthyFacts(): WorldFacts {
 
 export interface TestSandbox extends CoderSandbox {
   facts: WorldFacts;
+  /** The inventory's probes (production URLs; `urls` maps them into the sandbox). */
+  probes: Probe[];
+  env: Environment;
   faults: Faults;
   sessionToken: string;
   litellmKey: string;
 }
 
+export interface TestSandboxOptions {
+  /** Default: fixed at NOW (nothing that depends on time moves). */
+  clock?: Clock;
+  workspaceTimings?: Partial<WorkspaceTimings>;
+}
+
 /** The sandbox seeded from ai.coder.com's probes, with facts the test can change in place. */
-export async function startForTest(): Promise<TestSandbox> {
+export async function startForTest(opts: TestSandboxOptions = {}): Promise<TestSandbox> {
   const env = await loadEnvironmentFile(
     join(import.meta.dirname, '../../../infra/environments/ai.coder.com.yaml'),
   );
@@ -46,11 +58,13 @@ export async function startForTest(): Promise<TestSandbox> {
   const litellmKey = 'sk-opsbot-Zm9vYmFyYmF6cXV4';
   const sandbox = await startCoderSandbox({
     probes: env.probes,
-    clock: { now: () => NOW },
+    clock: opts.clock ?? { now: () => NOW },
     faults,
     sessionToken,
     litellmMasterKey: litellmKey,
     facts: () => facts,
+    templates: (env.workshop?.smoke ?? []).map((t) => ({ org: t.org, name: t.template })),
+    ...(opts.workspaceTimings ? { workspaceTimings: opts.workspaceTimings } : {}),
   });
-  return { ...sandbox, facts, faults, sessionToken, litellmKey };
+  return { ...sandbox, facts, faults, sessionToken, litellmKey, probes: env.probes, env };
 }

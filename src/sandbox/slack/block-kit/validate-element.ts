@@ -55,6 +55,13 @@ export function validateElement(
     validateStaticSelect(errors, element, pointer);
   else if (type === 'checkboxes' || type === 'radio_buttons')
     validateOptions(errors, element, pointer, { min: 1, max: 10, required: true });
+  else if (type === 'plain_text_input') validateTextInput(errors, element, pointer);
+  else if (type === 'number_input') validateNumberInput(errors, element, pointer);
+  else if (type === 'datepicker')
+    checkPattern(errors, element, 'initial_date', pointer, /^\d{4}-\d{2}-\d{2}$/);
+  else if (type === 'timepicker')
+    checkPattern(errors, element, 'initial_time', pointer, /^([01]\d|2[0-3]):[0-5]\d$/);
+  if (type === 'static_select' || type === 'radio_buttons') checkInitialOption(errors, element, pointer);
   if (element.placeholder !== undefined)
     checkText(errors, element.placeholder, `${pointer}/placeholder`, { max: 150, plainOnly: true });
   if (element.confirm !== undefined) validateConfirm(errors, element.confirm, `${pointer}/confirm`);
@@ -93,6 +100,54 @@ function validateStaticSelect(errors: BlockErrors, select: Json, pointer: string
     return;
   }
   validateOptions(errors, select, pointer, { min: 1, max: 100, required: true });
+}
+
+/** plain_text_input: lengths up to Slack's 3,000 characters, an initial value within them. */
+function validateTextInput(errors: BlockErrors, input: Json, pointer: string): void {
+  for (const key of ['min_length', 'max_length'] as const) {
+    const n = input[key];
+    if (n === undefined) continue;
+    if (typeof n !== 'number' || !Number.isInteger(n)) errors.add(`${pointer}/${key}`, 'must be an integer');
+    else if (n < (key === 'max_length' ? 1 : 0) || n > 3000)
+      errors.add(`${pointer}/${key}`, `must be between ${key === 'max_length' ? 1 : 0} and 3000`);
+  }
+  const max = typeof input.max_length === 'number' ? input.max_length : 3000;
+  checkString(errors, input, 'initial_value', pointer, { max });
+}
+
+/** number_input: `is_decimal_allowed` is required; bounds and the initial value are numbers as strings. */
+function validateNumberInput(errors: BlockErrors, input: Json, pointer: string): void {
+  if (input.is_decimal_allowed === undefined)
+    errors.add(pointer, 'missing required field: is_decimal_allowed');
+  else if (typeof input.is_decimal_allowed !== 'boolean')
+    errors.add(`${pointer}/is_decimal_allowed`, 'must be a boolean');
+  for (const key of ['initial_value', 'min_value', 'max_value'])
+    checkPattern(errors, input, key, pointer, /^-?\d+(\.\d+)?$/);
+  const min = Number(input.min_value);
+  const max = Number(input.max_value);
+  if (input.min_value !== undefined && input.max_value !== undefined && min > max)
+    errors.add(`${pointer}/min_value`, 'must be less than or equal to max_value');
+}
+
+function checkPattern(errors: BlockErrors, obj: Json, key: string, pointer: string, pattern: RegExp): void {
+  const value = obj[key];
+  if (value === undefined) return;
+  if (typeof value !== 'string') errors.add(`${pointer}/${key}`, 'must be a string');
+  else if (!pattern.test(value)) errors.add(`${pointer}/${key}`, `does not match the required format`);
+}
+
+/** Slack refuses an `initial_option` that is not one of the element's options. */
+function checkInitialOption(errors: BlockErrors, element: Json, pointer: string): void {
+  const initial = element.initial_option;
+  if (initial === undefined) return;
+  const groups = Array.isArray(element.option_groups) ? (element.option_groups as unknown[]) : [];
+  const options = [
+    ...(Array.isArray(element.options) ? element.options : []),
+    ...groups.flatMap((g) => (isObject(g) && Array.isArray(g.options) ? g.options : [])),
+  ];
+  const value = isObject(initial) ? initial.value : undefined;
+  if (!options.some((o) => isObject(o) && o.value === value))
+    errors.add(`${pointer}/initial_option`, 'must match one of the options');
 }
 
 function validateOptions(

@@ -18,6 +18,20 @@ export function authTest(world: SlackWorld): Json {
   };
 }
 
+const DEFAULT_TZ = 'America/Chicago';
+
+/** Slack's tz fields: the zone, its name and offset (seconds east of UTC) as they are right now. */
+function userTimeZone(tz: string, now: number): { tz: string; tz_label: string; tz_offset: number } {
+  const name = (style: 'long' | 'longOffset') =>
+    new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
+      .formatToParts(now)
+      .find((p) => p.type === 'timeZoneName')?.value ?? '';
+  // "GMT-05:00" (or plain "GMT" for a zero offset) → -18000
+  const m = name('longOffset').match(/^GMT(?:([+-])(\d{2}):(\d{2}))?$/);
+  const offset = m?.[1] ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+  return { tz, tz_label: name('long'), tz_offset: offset };
+}
+
 export function usersInfo(world: SlackWorld, args: ApiArgs): Json {
   const id = optString(args, 'user');
   const user = id === undefined ? undefined : world.user(id);
@@ -31,9 +45,7 @@ export function usersInfo(world: SlackWorld, args: ApiArgs): Json {
       name: user.name,
       deleted: false,
       real_name: user.realName,
-      tz: 'America/Chicago',
-      tz_label: 'Central Standard Time',
-      tz_offset: -21600,
+      ...userTimeZone(user.tz ?? DEFAULT_TZ, world.opts.clock.now()),
       is_admin: admin,
       is_owner: false,
       is_primary_owner: false,

@@ -4,6 +4,7 @@ import type { SlackWorld } from '../slack-world.js';
 import type { ApiArgs } from './api-args.js';
 import { chatPostEphemeral, chatPostMessage, chatUpdate } from './chat-methods.js';
 import { authTest, conversationsInfo, usergroupsUsersList, usersInfo } from './directory-methods.js';
+import { filesCompleteUploadExternal, filesGetUploadURLExternal } from './file-methods.js';
 import { conversationsHistory, conversationsReplies } from './history-methods.js';
 import { parseApiRequest } from './parse-api-request.js';
 import { SlackApiError } from './slack-api-error.js';
@@ -42,6 +43,8 @@ export function createWebApiHandler(world: SlackWorld, openSocketUrl: () => stri
     'conversations.info': { token: 'bot', run: conversationsInfo },
     'conversations.history': { token: 'bot', run: conversationsHistory },
     'conversations.replies': { token: 'bot', run: conversationsReplies },
+    'files.getUploadURLExternal': { token: 'bot', run: filesGetUploadURLExternal },
+    'files.completeUploadExternal': { token: 'bot', run: filesCompleteUploadExternal },
     'apps.connections.open': { token: 'app', run: () => ({ ok: true, url: openSocketUrl() }) },
   };
 

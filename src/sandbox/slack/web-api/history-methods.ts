@@ -21,7 +21,13 @@ function limitOf(args: ApiArgs): number {
 /** As Slack renders a message in history reads; metadata only with `include_all_metadata`. */
 function render(world: SlackWorld, m: LiveMessage, withMetadata: boolean): Json {
   return {
-    ...botMessage(world, { text: m.text, ts: m.ts, blocks: m.blocks, thread_ts: m.thread_ts }),
+    ...botMessage(world, {
+      text: m.text,
+      ts: m.ts,
+      blocks: m.blocks,
+      thread_ts: m.thread_ts,
+      files: m.files,
+    }),
     ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
   };
 }

@@ -36,7 +36,13 @@ export function readBlocks(value: unknown, error = 'invalid_blocks'): Blocks | u
 /** The `message` object Slack returns for a bot post. */
 export function botMessage(
   world: SlackWorld,
-  m: { text: string; ts: string; blocks?: Blocks | undefined; thread_ts?: string | undefined },
+  m: {
+    text: string;
+    ts: string;
+    blocks?: Blocks | undefined;
+    thread_ts?: string | undefined;
+    files?: Record<string, unknown>[] | undefined;
+  },
 ): Record<string, unknown> {
   const { botUserId, botId, appId, teamId } = world.identity;
   return {
@@ -49,6 +55,8 @@ export function botMessage(
     team: teamId,
     ...(m.blocks !== undefined ? { blocks: m.blocks } : {}),
     ...(m.thread_ts !== undefined ? { thread_ts: m.thread_ts } : {}),
+    // A file share: Slack marks it as an upload shown under the bot user, not as a bot message.
+    ...(m.files !== undefined ? { files: m.files, upload: true, display_as_bot: false } : {}),
     bot_profile: { id: botId, app_id: appId, name: 'opsbot', deleted: false, team_id: teamId },
   };
 }

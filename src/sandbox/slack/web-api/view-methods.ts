@@ -17,7 +17,7 @@ function readView(args: ApiArgs, expected: 'modal' | 'home' | 'modal-or-home'): 
   return view as Json;
 }
 
-function recordView(world: SlackWorld, via: MessageVia, stored: StoredView, channel: string): void {
+export function recordView(world: SlackWorld, via: MessageVia, stored: StoredView, channel: string): void {
   const title = stored.view.title as { text?: unknown } | undefined;
   world.store.record({
     via,
