@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { startOpsbot } from './app/start-opsbot.js';
 import { ConfigError } from './config/config-error.js';
-import { loadConfig } from './config/load-config.js';
+import { checkInventoryCredentials, loadConfig } from './config/load-config.js';
 import { InventoryError, loadInventory } from './inventory/load-inventory.js';
 import { createLogger } from './logging/create-logger.js';
 
@@ -25,6 +25,15 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof InventoryError) {
       logger.fatal({ file: err.file, problems: err.problems }, err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  try {
+    checkInventoryCredentials(config, environments.values());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      logger.fatal({ problems: err.problems }, err.message);
       process.exit(2);
     }
     throw err;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalRedis } from '../src/sandbox/start-local-redis.js';
+import { LocalRedisError, startLocalRedis } from '../src/sandbox/start-local-redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,7 +13,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('redisUrl', process.env.REDIS_URL);
     return async () => {};
   }
-  const redis = await startLocalRedis();
+  const redis = await startLocalRedis().catch((err: unknown) => {
+    // A machine without redis-server gets one line saying what to do, not a stack trace.
+    if (!(err instanceof LocalRedisError)) throw err;
+    console.error(`opsbot tests: ${err.message}`);
+    process.exit(1);
+  });
   project.provide('redisUrl', redis.url);
   return () => redis.stop();
 }

@@ -17,6 +17,20 @@ export const Observation = z.object({
 export type Observation = z.infer<typeof Observation>;
 
 /**
+ * A thread reply still to be sent for an alert (its resolution, the on-call mention, the line in a
+ * workshop's thread): kept with the alert until Slack took it, so a paced or failed send loses nothing.
+ */
+export const Outgoing = z.object({
+  text: z.string(),
+  /** Idempotency key stored with the message: a send interrupted by a crash is found, not repeated. */
+  key: z.string(),
+  /** Another thread (a workshop's); absent: the alert message's own thread. */
+  to: z.object({ channel: z.string(), threadTs: z.string() }).optional(),
+  at: z.number(),
+});
+export type Outgoing = z.infer<typeof Outgoing>;
+
+/**
  * One fingerprint's state in Redis. `pending`: failing but not yet `fireAfter` runs in a row;
  * `firing`: posted; `resolved`: kept a while for `/ops alerts`, then pruned.
  */
@@ -35,9 +49,16 @@ export const AlertState = z.object({
   firingSince: z.number().optional(),
   resolvedAt: z.number().optional(),
   last: Observation,
+  /** The alert message once Slack took it (firing alerts wait for their turn in the channel's pace). */
   message: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** The text last rendered into the message: an edit only when it differs. */
   rendered: z.string().optional(),
+  /** When it was last rendered: the longest-unedited message is edited first when the channel is busy. */
+  renderedAt: z.number().optional(),
+  /** Thread replies decided but not yet sent, oldest first. */
+  outbox: z.array(Outgoing).default([]),
+  /** The key of a send that may have reached Slack before a crash: looked up before sending again. */
+  sending: z.string().optional(),
   fixId: z.string().optional(),
   fixLabel: z.string().optional(),
   ack: z.object({ user: z.string(), at: z.number() }).optional(),

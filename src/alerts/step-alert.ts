@@ -29,6 +29,8 @@ export function stepAlert(
               resolvedAt: _r,
               message: _m,
               rendered: _x,
+              renderedAt: _t,
+              sending: _g,
               fixId: _i,
               ack: _a,
               escalatedAt: _e,
@@ -36,7 +38,7 @@ export function stepAlert(
               snoozedBy: _b,
               ...rest
             } = prev;
-            return { ...rest, phase: 'pending', failing: 0, passing: 0, firstSeenAt: now };
+            return { ...rest, phase: 'pending', failing: 0, passing: 0, firstSeenAt: now, outbox: [] };
           })()
         : prev;
     const failing = base.failing + 1;

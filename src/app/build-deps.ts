@@ -95,6 +95,7 @@ export function buildDeps(opts: BuildDepsOptions) {
   const resolver = new DohResolver({ url: config.dohUrl });
   const probes = new HttpHealthProbes({
     urls: config.probeUrls,
+    tls: config.probeTls,
     ...(config.coder.sessionToken ? { coderSessionToken: config.coder.sessionToken } : {}),
     ...(config.litellm.apiKey ? { litellmApiKey: config.litellm.apiKey } : {}),
   });

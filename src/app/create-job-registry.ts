@@ -1,5 +1,6 @@
 import { publishHomeJob } from '../home/publish-home-job.js';
 import { alertActionJob } from '../jobs/alerts/alert-action-job.js';
+import { alertsDeliverJob } from '../jobs/alerts/alerts-deliver-job.js';
 import { alertsEvaluateJob } from '../jobs/alerts/alerts-evaluate-job.js';
 import { alertsListJob } from '../jobs/alerts/alerts-list-job.js';
 import { diagnoseFixJob } from '../jobs/diagnose/diagnose-fix-job.js';
@@ -49,7 +50,7 @@ export function createOpsbotJobs() {
     diagnoseJob as AnyJobDefinition<JobDeps>,
     diagnoseFixJob as AnyJobDefinition<JobDeps>,
     imagesStatusJob as AnyJobDefinition<JobDeps>,
-    ...([alertsEvaluateJob, alertActionJob, alertsListJob] as AnyJobDefinition<JobDeps>[]),
+    ...([alertsEvaluateJob, alertsDeliverJob, alertActionJob, alertsListJob] as AnyJobDefinition<JobDeps>[]),
     ...([
       workshopPrepJob,
       workshopActionJob,

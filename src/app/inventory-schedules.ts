@@ -1,3 +1,4 @@
+import { schedulerTickMs } from '../alerts/alert-schedule.js';
 import type { Environment } from '../inventory/schema.js';
 import { ALERTS_EVALUATE_JOB } from '../jobs/alerts/alerts-evaluate-job.js';
 import { PLAN_SWEEP_JOB } from '../plans/plan-jobs.js';
@@ -5,27 +6,34 @@ import type { JobRegistry } from '../queue/define-job.js';
 import type { ScheduleSpec } from '../queue/sync-job-schedulers.js';
 
 export interface InventoryScheduleOptions {
-  /** Overrides every environment's `alerts.everySeconds` (the sandbox: 15 s, so a fault shows within a minute). */
+  /** Overrides every alert check's interval (the sandbox: 15 s, so a fault shows within a minute). */
   alertEverySeconds?: number;
 }
 
-/** The environment's alert evaluation as one job scheduler (`every`), when it has alert checks. */
+/**
+ * The environment's alert evaluation as one job scheduler (`every`) ticking at its smallest check
+ * interval (each tick runs the checks due), when it has alert checks.
+ */
 function alertSchedule(
   env: Environment,
   jobs: JobRegistry<unknown>,
   options: InventoryScheduleOptions,
 ): ScheduleSpec | undefined {
   if (!env.alerts?.checks.length || !jobs.has(ALERTS_EVALUATE_JOB)) return undefined;
-  const seconds = options.alertEverySeconds ?? env.alerts.everySeconds;
+  const override = options.alertEverySeconds;
   // 0 turns scheduled alerts off (a sandbox for tests, which drive evaluations themselves).
-  if (seconds <= 0) return undefined;
+  if (override !== undefined && override <= 0) return undefined;
   return {
     id: `${env.name}-alerts`.replace(/[^\w.-]/g, '_'),
     job: ALERTS_EVALUATE_JOB,
     cron: '',
     tz: env.alerts.tz,
-    every: seconds * 1000,
-    data: { meta: { requester: 'opsbot', environment: env.name }, environment: env.name },
+    every: schedulerTickMs(env.alerts, override),
+    data: {
+      meta: { requester: 'opsbot', environment: env.name },
+      environment: env.name,
+      ...(override !== undefined ? { everySeconds: override } : {}),
+    },
   };
 }
 

@@ -156,7 +156,7 @@ export class AuditMirror {
  * The wait a failed post asks for: WebClient's rate-limit error carries `retryAfter` in seconds,
  * its HTTP errors carry the response headers.
  */
-function retryAfterOf(err: unknown, now: number): number | undefined {
+export function retryAfterOf(err: unknown, now: number): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const e = err as { retryAfter?: unknown; headers?: unknown };
   if (typeof e.retryAfter === 'number' || typeof e.retryAfter === 'string')

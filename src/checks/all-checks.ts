@@ -2,6 +2,7 @@ import { capacityHeadroomCheck } from './capacity-headroom-check.js';
 import type { Check } from './check.js';
 import { coderHealthCheck } from './coder-health-check.js';
 import { crashLoopCheck } from './crash-loop-check.js';
+import { credentialsExpiryCheck } from './credentials-expiry-check.js';
 import { dnsRecordsCheck } from './dns-records-check.js';
 import { evictedPodsCheck } from './evicted-pods-check.js';
 import { imageDigestCheck } from './image-digest-check.js';
@@ -13,6 +14,7 @@ import { nodePressureCheck } from './node-pressure-check.js';
 import { nodeStorageCheck } from './node-storage-check.js';
 import { pendingPodsCheck } from './pending-pods-check.js';
 import { provisionerQueueCheck } from './provisioner-queue-check.js';
+import { tlsExpiryCheck } from './tls-expiry-check.js';
 
 /** Every check, in the order a summary lists them (runbook order: restarts, capacity, routing, LiteLLM, DNS). */
 export const ALL_CHECKS: readonly Check[] = [
@@ -27,7 +29,9 @@ export const ALL_CHECKS: readonly Check[] = [
   provisionerQueueCheck,
   coderHealthCheck,
   imageDigestCheck,
+  tlsExpiryCheck,
   litellmCheck,
   keyRotationCheck,
+  credentialsExpiryCheck,
   dnsRecordsCheck,
 ];

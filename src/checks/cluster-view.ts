@@ -132,6 +132,12 @@ export class ClusterView {
     return this.once(`secret:${namespace}/${name}`, () => this.client.secretUpdatedAt(namespace, name));
   }
 
+  secretAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    return this.once(`secret-annotations:${namespace}/${name}`, () =>
+      this.client.secretAnnotations(namespace, name),
+    );
+  }
+
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
     let p = this.memo.get(key) as Promise<T> | undefined;
     if (!p) {

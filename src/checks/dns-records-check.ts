@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CHANGE_KINDS } from '../changes/change-kinds.js';
 import type { DnsItem, DnsLiveItem } from '../changes/dns/dns-change.js';
 import { inventoryRecords } from '../changes/dns/inventory-records.js';
@@ -9,8 +10,13 @@ import type { Check, CheckResult } from './check.js';
 import { plural } from './describe.js';
 import { perPart } from './per-part.js';
 
-/** A name under each wildcard, to check what a workspace subdomain resolves to. */
-const WILDCARD_SAMPLE = 'opsbot-diagnose';
+/**
+ * A fresh random label under a wildcard, so the resolver answers from the wildcard itself: a fixed
+ * name could have a record of its own, or be cached from an earlier run.
+ */
+export function wildcardSample(wildcard: string): string {
+  return `opsbot-${randomBytes(4).toString('hex')}.${wildcard.slice(2)}`;
+}
 
 /** The inventory's DNS records against Cloudflare, and what a resolver answers for them (wildcards too). */
 export const dnsRecordsCheck: Check = {
@@ -50,10 +56,9 @@ export const dnsRecordsCheck: Check = {
             });
             continue;
           }
-          // What the internet sees: a wildcard is checked through a name under it.
-          const name = w.record.name.startsWith('*.')
-            ? `${WILDCARD_SAMPLE}.${w.record.name.slice(2)}`
-            : w.record.name;
+          // What the internet sees: a wildcard is checked through a random name under it.
+          const wildcard = w.record.name.startsWith('*.');
+          const name = wildcard ? wildcardSample(w.record.name) : w.record.name;
           const item: DnsLiveItem = {
             zone: zone.name,
             name,
@@ -65,7 +70,9 @@ export const dnsRecordsCheck: Check = {
             out.push({
               status: 'fail',
               subject: w.record.name,
-              summary: `${code(name)} does not resolve as the record says`,
+              summary: wildcard
+                ? `${code(w.record.name)} does not resolve as the record says (asked for ${code(name)})`
+                : `${code(name)} does not resolve as the record says`,
               evidence: [resolved.line],
             });
         }

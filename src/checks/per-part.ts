@@ -1,4 +1,5 @@
 import { shortFailure } from '../errors/short-failure.js';
+import { code } from '../slack-text/code.js';
 import type { CheckResult } from './check.js';
 import type { CheckContext } from './check-context.js';
 import { seconds } from './describe.js';
@@ -23,7 +24,7 @@ export async function perPart<T>(
               {
                 status: 'unknown',
                 subject: name(part),
-                summary: `${name(part)}: unreachable (no answer within ${seconds(ctx.options.partDeadlineMs)})`,
+                summary: `${code(name(part))}: unreachable (no answer within ${seconds(ctx.options.partDeadlineMs)})`,
                 evidence: [],
               },
             ]),
@@ -34,7 +35,7 @@ export async function perPart<T>(
         {
           status: 'unknown',
           subject: name(part),
-          summary: `${name(part)}: ${shortFailure(err)}`,
+          summary: `${code(name(part))}: ${shortFailure(err)}`,
           evidence: [],
         },
       ]);

@@ -11,9 +11,38 @@ export const OpsStatusArgs = z
   .transform((t) => ({ env: t.flags.env }));
 export type OpsStatusArgs = z.output<typeof OpsStatusArgs>;
 
+/**
+ * `--user` takes a Slack user as Slack escapes a mention (`<@U…|name>`, `<@U…>`) or a member ID (`U…`).
+ * A bare `@name` is refused with how to give the ID: opsbot's commands receive mentions unescaped.
+ */
+const AuditUser = z
+  .string()
+  .trim()
+  .transform((text, ctx) => {
+    const id = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(text)?.[1] ?? /^([UW][A-Z0-9]{2,})$/.exec(text)?.[1];
+    if (id) return id;
+    ctx.addIssue({
+      code: 'custom',
+      message: `--user takes a Slack member ID (U…; in Slack: the person's profile → ⋯ → Copy member ID), not ${code(text)}`,
+    });
+    return z.NEVER;
+  });
+
 export const OpsAuditArgs = z
-  .object({ positionals: z.tuple([countArg('n', 1, 50)]).or(z.tuple([])), flags: flagsOf({}) })
-  .transform((t) => ({ limit: t.positionals[0] ?? 10 }));
+  .object({
+    positionals: z.tuple([countArg('n', 1, 50)]).or(z.tuple([])),
+    flags: flagsOf({
+      changes: z.literal(true).optional(),
+      denied: z.literal(true).optional(),
+      user: AuditUser.optional(),
+    }),
+  })
+  .transform((t) => ({
+    limit: t.positionals[0] ?? 10,
+    ...(t.flags.changes ? { changes: true } : {}),
+    ...(t.flags.denied ? { denied: true } : {}),
+    ...(t.flags.user ? { user: t.flags.user } : {}),
+  }));
 
 export const OpsJobArgs = z
   .object({ positionals: z.tuple([z.string().regex(/^[\w.-]{1,100}$/, 'not a job id')]), flags: flagsOf({}) })
@@ -77,11 +106,13 @@ export const opsCommand: CommandSpec = {
     },
     {
       name: 'audit',
-      summary: 'The latest audit entries (default 10, at most 50)',
-      usage: '[n]',
-      examples: ['/ops audit 20'],
+      summary:
+        'The latest audit entries (default 10, at most 50): only changes (plans and their decisions), only refusals, or one person’s',
+      usage: '[n] [--changes] [--denied] [--user <@U…|member ID>]',
+      examples: ['/ops audit 20', '/ops audit --changes', '/ops audit --denied --user U0123ABCD'],
       minRole: 'viewer',
       mutates: false,
+      valueFlags: ['user'],
       args: OpsAuditArgs,
       job: 'ops.audit',
     },

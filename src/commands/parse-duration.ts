@@ -10,20 +10,5 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? Math.round(total) : undefined;
 }
 
-/** Milliseconds → `3h`, `1h 30m`, `45s`, for messages. */
-export function formatDuration(ms: number): string {
-  const parts: string[] = [];
-  let rest = Math.round(ms / 1000);
-  for (const [unit, size] of [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join(' ') || '0s';
-}
+/** Durations are shown the way parse-duration reads them (kept beside the other text helpers). */
+export { formatDuration } from '../slack-text/format-duration.js';

@@ -1,7 +1,13 @@
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { type Env, EnvSchema, type LOG_LEVELS, SECRET_VARIABLES } from './env-schema.js';
+import { type ProbeTls, parseProbeTls } from './probe-tls.js';
 import { parseProbeUrls } from './probe-urls.js';
-import { missingRequirements, type Role } from './role-requirements.js';
+import {
+  type InventoryUse,
+  missingForInventory,
+  missingRequirements,
+  type Role,
+} from './role-requirements.js';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -27,6 +33,8 @@ export interface Config {
   litellm: { apiKey?: string };
   /** Probe id → base URL overriding the inventory (`PROBE_URL_<ID>`). */
   probeUrls: Record<string, string>;
+  /** Where the TLS check connects and which extra CA it trusts (`PROBE_TLS_*`; the sandbox). */
+  probeTls: ProbeTls;
   inventoryDir: string;
   /** The environment (inventory name) commands act on when they don't name one. */
   environment: string;
@@ -79,7 +87,7 @@ function redisSecrets(url: string): string[] {
   return decoded === password ? [password] : [password, decoded];
 }
 
-function toConfig(env: Env, probeUrls: Record<string, string>): Config {
+function toConfig(env: Env, probeUrls: Record<string, string>, probeTls: ProbeTls): Config {
   const redisUrl = env.REDIS_URL as string;
   const secretValues = [
     ...SECRET_VARIABLES.map((name) => env[name]).filter((v): v is string => v !== undefined),
@@ -103,6 +111,7 @@ function toConfig(env: Env, probeUrls: Record<string, string>): Config {
     coder: { sessionToken: env.CODER_SESSION_TOKEN },
     litellm: { apiKey: env.LITELLM_API_KEY },
     probeUrls,
+    probeTls,
     inventoryDir: env.INVENTORY_DIR,
     environment: env.OPSBOT_ENVIRONMENT,
     logLevel: env.LOG_LEVEL,
@@ -118,7 +127,30 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw = cleaned(env);
   const fields = parseFields(raw);
   const probes = parseProbeUrls(env);
-  const problems = [...fields.problems, ...requirementProblems(fields.values, raw), ...probes.problems];
+  const tls = parseProbeTls(env);
+  const problems = [
+    ...fields.problems,
+    ...requirementProblems(fields.values, raw),
+    ...probes.problems,
+    ...tls.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(EnvSchema.parse(raw), probes.urls);
+  return toConfig(EnvSchema.parse(raw), probes.urls, tls.tls);
+}
+
+/**
+ * The second half of the start-up check, once the inventory is loaded: the worker's service credentials
+ * are required only where an environment uses the service. Throws one `ConfigError` naming what needs each.
+ */
+export function checkInventoryCredentials(config: Config, environments: Iterable<InventoryUse>): void {
+  const problems = missingForInventory(
+    {
+      OPSBOT_ROLE: config.role,
+      CLOUDFLARE_API_TOKEN: config.cloudflare.apiToken,
+      CODER_SESSION_TOKEN: config.coder.sessionToken,
+      LITELLM_API_KEY: config.litellm.apiKey,
+    },
+    environments,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
 }

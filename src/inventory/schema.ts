@@ -75,6 +75,30 @@ export const Probe = z.object({
 });
 export type Probe = z.infer<typeof Probe>;
 
+/**
+ * A credential whose expiry opsbot watches (`/diagnose` credentials check), named as LiteLLM's provider
+ * credentials are kept. `secret-annotation`: the expiry (RFC 3339) is an annotation of a Kubernetes
+ * Secret; opsbot reads the Secret's metadata only (a `get` on that one Secret), never its data.
+ */
+export const Credential = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase letters, digits and -'),
+  kind: z.literal('secret-annotation'),
+  /** What it is, as people call it: "Anthropic API key (LiteLLM)". */
+  description: z.string().default(''),
+  cluster: z.string(),
+  namespace: dnsLabel,
+  name: dnsLabel,
+  annotation: z
+    .string()
+    .regex(
+      /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+      'must be an annotation key such as ai.coder.com/expires-at',
+    ),
+  /** How to renew it, shown beside a warning (there is no button: renewing happens at the provider). */
+  renew: z.string().optional(),
+});
+export type Credential = z.infer<typeof Credential>;
+
 export const CapacityRow = z.object({
   maxUsers: z.number().int().min(0),
   replicas: z.number().int().min(0),
@@ -97,7 +121,7 @@ const channelId = z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel I
  * `fireAfter` consecutive failing runs, resolve after `resolveAfter` passing ones (hysteresis).
  */
 export const Alerts = z.object({
-  /** One evaluation run of every check below, per environment (a BullMQ job scheduler). */
+  /** How often the checks below run unless one gives its own `everySeconds`. */
   everySeconds: z.number().int().min(5).max(86_400).default(300),
   fireAfter: z.number().int().min(1).max(100).default(2),
   resolveAfter: z.number().int().min(1).max(100).default(2),
@@ -117,8 +141,13 @@ export const Alerts = z.object({
         /** A check id of `/diagnose` (unknown ids are reported and skipped at run time). */
         id: z.string().min(1),
         severity: AlertSeverity.default('warning'),
-        /** The worst status that still counts as passing: `warn` results fire only when this is `ok`. */
+        /** The least severe result status that counts as failing: `warn` (warnings fire too) or `fail`. */
         fireOn: z.enum(['warn', 'fail']).default('fail'),
+        /**
+         * This check's own interval (default: the section's). One scheduler per environment ticks at the
+         * smallest interval; a check runs on the ticks where its own interval has passed.
+         */
+        everySeconds: z.number().int().min(5).max(86_400).optional(),
       }),
     )
     .default([]),
@@ -179,6 +208,7 @@ export const Environment = z
     dns: z.object({ zones: z.array(DnsZone), maxChangeShare: z.number().min(0).max(1).default(0.3) }),
     images: z.array(Image).default([]),
     probes: z.array(Probe).default([]),
+    credentials: z.array(Credential).default([]),
     capacity: z.record(z.string(), z.array(CapacityRow)).default({}),
     thresholds: z.object({
       nodeStorageMaxPercent: z.number().min(0).max(100),
@@ -227,6 +257,22 @@ export const Environment = z
           message: `duplicate target "${d.target}"`,
         });
       targets.add(d.target);
+    });
+    const credentialIds = new Set<string>();
+    env.credentials.forEach((c, i) => {
+      if (!clusterIds.has(c.cluster))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentials', i, 'cluster'],
+          message: `unknown cluster "${c.cluster}"`,
+        });
+      if (credentialIds.has(c.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['credentials', i, 'id'],
+          message: `duplicate credential "${c.id}"`,
+        });
+      credentialIds.add(c.id);
     });
     env.probes.forEach((p, i) => {
       if (p.deployment && !targets.has(p.deployment))

@@ -46,7 +46,7 @@ export const planDecideJob = defineJob({
     await ctx.deps.chat.postEphemeral({
       channel: actor.channel,
       user: actor.user,
-      text: failureText(failure, `Plan \`${planId}\``),
+      text: failureText(failure, `Plan \`${planId}\``, planId),
     });
   },
 });

@@ -1,5 +1,6 @@
 import { UserError } from '../errors/user-error.js';
 import type { Role } from '../inventory/schema.js';
+import { actionForPeople } from './action-names.js';
 import type { Plan } from './plan.js';
 import type { PlanAccess } from './plan-deps.js';
 
@@ -31,7 +32,11 @@ export function checkTwoPerson(
   if (incident && access.incidentWaiver)
     return `two-person rule for ${plan.action} waived in incident mode (requester approved own plan)`;
   throw new AccessDeniedError(
-    `${plan.action} needs a second person: someone other than <@${plan.requester}> must approve it.`,
-    'Ask another operator to press Approve.',
+    `${capitalised(actionForPeople(plan.action))} needs a second person to approve: someone other than <@${plan.requester}>, who asked for it, must press Approve.`,
+    'Ask another operator to approve it.',
   );
+}
+
+function capitalised(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

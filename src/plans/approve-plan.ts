@@ -2,6 +2,7 @@ import { UserError } from '../errors/user-error.js';
 import type { Role } from '../inventory/schema.js';
 import type { EnqueueResult } from '../queue/create-queue.js';
 import { AccessDeniedError, checkTwoPerson, roleAtLeast } from './access-rules.js';
+import { actionForPeople } from './action-names.js';
 import { changeKindOf } from './change-kind.js';
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
@@ -28,7 +29,9 @@ export interface ApproveResult extends EnqueueResult {
 export async function approvePlan(deps: PlanDeps, input: ApproveInput): Promise<ApproveResult> {
   const plan = await deps.plans.get(input.planId);
   if (!plan)
-    throw new UserError('This plan no longer exists.', { hint: 'Run the command again for a fresh plan.' });
+    throw new UserError(`Plan \`${input.planId}\` no longer exists.`, {
+      hint: 'Run the command again for a fresh plan.',
+    });
   // An approved plan whose apply job never got queued (Redis blip) is finished by its approver clicking again.
   if (plan.status === 'approved' && plan.approver === input.approver)
     return enqueueApply(deps, plan, input.approver);
@@ -41,7 +44,7 @@ export async function approvePlan(deps: PlanDeps, input: ApproveInput): Promise<
     const needed = kind.approverRole ?? 'operator';
     if (!roleAtLeast(input.approverRole, needed))
       throw new AccessDeniedError(
-        `Approving ${plan.action} needs the ${needed} role; you are ${input.approverRole}.`,
+        `Approving this plan (${actionForPeople(plan.action)}) needs the ${needed} role; you are ${input.approverRole}.`,
       );
     waiver = checkTwoPerson(plan, input.approver, deps.access(plan.environment), input.incident ?? false);
   } catch (err) {
@@ -64,13 +67,30 @@ async function refuse(deps: PlanDeps, plan: Plan, input: ApproveInput, status: s
   if (status === 'expired') {
     await audit(deps, plan, input, 'expired', `approval after expiry: ${plan.summary}`);
     await refreshPlanMessage(deps, plan.id);
-    throw new UserError('This plan expired; run the command again.', {
+    throw new UserError(`Plan \`${plan.id}\` expired; run the command again.`, {
       hint: 'Plans expire so nobody approves a change against stale state.',
     });
   }
-  const current = await deps.plans.get(plan.id);
-  const by = current?.approver ? ` by <@${current.approver}>` : '';
-  throw new UserError(`This plan is already ${status}${status === 'pending' ? '' : by}; nothing more to do.`);
+  const current = (await deps.plans.get(plan.id)) ?? plan;
+  throw new UserError(`Plan \`${plan.id}\` ${decided(current, status)}; nothing more to do.`);
+}
+
+/** Who decided a plan that is no longer pending, in its own words (a cancel is not an approval). */
+function decided(plan: Plan, status: string): string {
+  const approver = plan.approver ? ` by <@${plan.approver}>` : '';
+  switch (status) {
+    case 'approved':
+    case 'applying':
+      return `was already approved${approver} and is being applied`;
+    case 'applied':
+      return `was already approved${approver} and applied`;
+    case 'failed':
+      return `was already approved${approver} and failed (see its thread)`;
+    case 'cancelled':
+      return `was cancelled${plan.cancelledBy ? ` by <@${plan.cancelledBy}>` : ''}`;
+    default:
+      return `is ${status}`;
+  }
 }
 
 async function enqueueApply(deps: PlanDeps, plan: Plan, approver: string): Promise<EnqueueResult> {

@@ -15,7 +15,7 @@ export interface CancelInput {
 /** Called by the Cancel button: the requester, or anyone who could approve, may cancel a pending plan. */
 export async function cancelPlan(deps: PlanDeps, input: CancelInput): Promise<void> {
   const plan = await deps.plans.get(input.planId);
-  if (!plan) throw new UserError('This plan no longer exists.');
+  if (!plan) throw new UserError(`Plan \`${input.planId}\` no longer exists.`);
   const needed = changeKindOf(deps.kinds, plan.kind).approverRole ?? 'operator';
   if (input.actor !== plan.requester && !roleAtLeast(input.actorRole, needed))
     throw new AccessDeniedError(
@@ -25,7 +25,8 @@ export async function cancelPlan(deps: PlanDeps, input: CancelInput): Promise<vo
     cancelledBy: input.actor,
   });
   await refreshPlanMessage(deps, plan.id);
-  if (!moved.ok) throw new UserError(`This plan is already ${moved.status}; it cannot be cancelled now.`);
+  if (!moved.ok)
+    throw new UserError(`Plan \`${plan.id}\` is already ${moved.status}; it cannot be cancelled now.`);
   await deps.audit.append({
     at: input.now,
     actor: input.actor,

@@ -80,14 +80,27 @@ export interface ChangeKind<C, L> {
    */
   revertRefused?(change: C, planId: string): Promise<string | undefined>;
   /**
+   * What to do when a scheduled revert (`change`, the inverse) is refused because someone changed the value
+   * since: the command that sets it by hand now (default: plan it again from the current value).
+   */
+  revertAdvice?(change: C, live: L): string;
+  /**
    * Applying a plan of this kind failed for good: undo bookkeeping written ahead of the change if the
    * change did not happen, and return a line for the failure message saying where things stand.
    */
   applyFailed?(change: C, planId: string): Promise<string | undefined>;
-  /** The change that restores `before` (the Undo plan). `context.role` is the role of whoever asks for the undo. */
-  invert(change: C, before: L, context?: { role?: Role }): C;
+  /**
+   * The change that restores `before` (the Undo plan). `context.role` is the role of whoever asks for the undo;
+   * `context.why` says what kind of revert it is, for the summary ("scheduled revert", "resumed early").
+   */
+  invert(change: C, before: L, context?: { role?: Role; why?: string }): C;
   /** The live state in a few words, for conflict messages and diffs. */
   describe(live: L): string;
+  /**
+   * Where the targets the plan changes stand, for an apply that stopped halfway: each as done or still at
+   * its before value (default: `describe(live)`).
+   */
+  describeProgress?(live: L, before: L, after: L): string;
   /** Diff blocks for the plan message; defaults to a before → after section. */
   render?(plan: PlanView<C, L>): Blocks;
   /** Extra warnings for the plan (e.g. "managed by Argo CD, may be reverted"). */

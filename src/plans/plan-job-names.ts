@@ -25,8 +25,16 @@ export type PlanRequestPayload = z.infer<typeof PlanRequestPayload>;
 export const PlanApplyPayload = z.object({ planId, meta: JobMeta });
 export type PlanApplyPayload = z.infer<typeof PlanApplyPayload>;
 
-/** `revertAt`: the end this job was scheduled for; the plan's current `revertAt` must still be it. */
-export const PlanRevertPayload = z.object({ planId, revertAt: z.number().optional(), meta: JobMeta });
+/**
+ * `revertAt`: the end this job was scheduled for; the plan's current `revertAt` must still be it.
+ * `resumedBy`: the person who moved the end to now (Resume now), named in the revert plan.
+ */
+export const PlanRevertPayload = z.object({
+  planId,
+  revertAt: z.number().optional(),
+  resumedBy: z.string().optional(),
+  meta: JobMeta,
+});
 export type PlanRevertPayload = z.infer<typeof PlanRevertPayload>;
 
 export const PlanExpirePayload = z.object({ planId, meta: JobMeta });

@@ -4,7 +4,7 @@ import { oneLine } from '../slack-text/escape-mrkdwn.js';
 import { AccessDeniedError } from './access-rules.js';
 import { applyPlan } from './apply-plan.js';
 import { changeKindOf } from './change-kind.js';
-import { failureText } from './failure-text.js';
+import { continueSentence, failureText } from './failure-text.js';
 import { type Plan, SYSTEM_ACTOR } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
 import { planIdFor } from './plan-id.js';
@@ -122,20 +122,21 @@ export const planRevertJob = defineJob({
     const before = kind.live.parse(plan.before);
     const approver = plan.approver ?? plan.requester;
     const thread = planThread(plan);
+    // Someone who pressed Resume now ended it early: the revert is theirs to own, with the original approval.
+    const reason = p.resumedBy
+      ? `resumed early by <@${p.resumedBy}> (its resume was approved with plan \`${plan.id}\` by <@${approver}>)`
+      : `scheduled revert of plan \`${plan.id}\`, approved with it by <@${approver}>`;
     const revert = await requestPlan(ctx.deps, {
       planId: planIdFor(ctx.jobId),
       kind: plan.kind,
-      change: kind.invert(change, before),
+      change: kind.invert(change, before, { why: p.resumedBy ? 'resumed early' : 'scheduled revert' }),
       environment: plan.environment,
       requester: SYSTEM_ACTOR,
       channel: plan.channel,
       ...(thread ? { threadTs: thread } : {}),
       revertOf: plan.id,
       expectBefore: kind.afterOf(change, before),
-      preApproved: {
-        approver,
-        reason: `scheduled revert of plan ${plan.id}, approved with it by <@${approver}>`,
-      },
+      preApproved: { approver, reason },
     });
     return { planId: revert.id };
   },
@@ -152,9 +153,12 @@ export const planRevertJob = defineJob({
             return undefined;
           })
         : undefined;
+    const what = p.resumedBy
+      ? `The early resume of plan \`${plan.id}\` (asked for by <@${p.resumedBy}>)`
+      : `The scheduled revert of plan \`${plan.id}\``;
     await ctx.deps.chat.post({
       channel: plan.channel,
-      text: `:warning: The scheduled revert of plan \`${plan.id}\` did not run: ${failure.userMessage}${tidied ? `\n${tidied}` : ''}`,
+      text: `:warning: ${what} did not run: ${continueSentence(failure.userMessage)}${tidied ? `\n${tidied}` : ''}`,
       ...(thread ? { threadTs: thread } : {}),
     });
     await ctx.deps.audit.append({

@@ -51,6 +51,12 @@ export const PlanState = z.object({
   waiver: z.string().optional(),
   /** User-safe text of the failure. */
   error: z.string().optional(),
+  /**
+   * A failed plan whose targets were left part at "before", part at "after" (`partial`), or that could not be
+   * read back (`unknown`); `standingNow` says where its targets stand. Unset: nothing was applied.
+   */
+  standing: z.enum(['partial', 'unknown']).optional(),
+  standingNow: z.string().optional(),
   /** Result line from verification. */
   result: z.string().optional(),
   verified: z

@@ -1,5 +1,6 @@
 import type { Blocks } from '../ports/chat.js';
 import { oneLine } from '../slack-text/escape-mrkdwn.js';
+import { formatDuration } from '../slack-text/format-duration.js';
 import type { AnyChangeKind } from './change-kind.js';
 import { type Plan, SYSTEM_ACTOR } from './plan.js';
 
@@ -38,16 +39,7 @@ const button = (actionId: string, label: string, value: string, style?: 'primary
 const context = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
 /** For people: `1h 30m`, `45m`, `48h`, `3d 4h` (rounded to the minute; days only past two). */
-export function roundedDuration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))}s`;
-  const hours = Math.floor(minutes / 60);
-  const parts =
-    hours > 48
-      ? [`${Math.floor(hours / 24)}d`, hours % 24 ? `${hours % 24}h` : '']
-      : [hours ? `${hours}h` : '', minutes % 60 ? `${minutes % 60}m` : ''];
-  return parts.filter(Boolean).join(' ');
-}
+export const roundedDuration = formatDuration;
 
 /** A time-boxed plan says when it undoes itself: approvers must see that what they approve is temporary. */
 function revertLine(plan: Plan): string | undefined {
@@ -100,12 +92,22 @@ function statusLine(plan: Plan, twoPerson: boolean): string {
     case 'applied':
       return `:white_check_mark: Applied · ${plan.automatic ?? `approved by ${who(plan.approver ?? '?')}`}`;
     case 'failed':
-      return `:x: Failed: ${plan.error ?? 'see the thread'}`;
+      if (plan.standing === 'partial')
+        return `:warning: Applied only in part${plan.standingNow ? ` (now: ${plan.standingNow})` : ''}, then stopped: ${plan.error ?? 'see the thread'}`;
+      if (plan.standing === 'unknown')
+        return `:grey_question: Not applied as far as opsbot can tell (it could not read the live state back; check it): ${plan.error ?? 'see the thread'}`;
+      return `:x: Failed: ${(plan.error ?? 'see the thread').replace(/^Not applied: /, '')}`;
     case 'cancelled':
       return `Cancelled by ${who(plan.cancelledBy ?? '?')}`;
     case 'expired':
       return 'Expired: run the command again for a fresh plan.';
   }
+}
+
+/** The status as the fallback text says it: a plan that stopped halfway is not simply "failed". */
+export function statusWord(plan: Plan): string {
+  if (plan.status === 'failed' && plan.standing === 'partial') return 'applied in part';
+  return plan.status;
 }
 
 function diffBlocks(plan: Plan, kind: AnyChangeKind): Blocks {
@@ -130,10 +132,12 @@ export function renderPlanMessage(
   /** Who may approve it, pinged while it waits for a second person. */
   approvers?: Approvers,
 ): RenderedMessage {
-  const title = plan.revertOf ? `Revert plan \`${plan.revertOf}\`` : 'Plan';
+  // A revert names the plan it reverts first, then its own id: "Revert of plan `A` (plan `B`)".
+  const title = plan.revertOf ? `Revert of plan \`${plan.revertOf}\`` : 'Plan';
+  const own = plan.revertOf ? `(plan \`${plan.id}\`)` : `\`${plan.id}\``;
   // Kinds escape the data inside summaries and warnings; one line each keeps them from posing as a status line.
   const summary = oneLine(plan.summary);
-  const head = `*${title}* \`${plan.id}\` in *${plan.environment}* · ${summary}`;
+  const head = `*${title}* ${own} in *${plan.environment}* · ${summary}`;
   const blocks: Blocks = [
     { type: 'section', text: { type: 'mrkdwn', text: head } },
     ...diffBlocks(plan, kind),
@@ -157,7 +161,7 @@ export function renderPlanMessage(
         button(CANCEL_ACTION, 'Cancel', plan.id, 'danger'),
       ],
     });
-  return { text: `${title} ${plan.id}: ${summary} (${plan.status})`, blocks };
+  return { text: `${title} ${own}: ${summary} (${statusWord(plan)})`, blocks };
 }
 
 /** Posted in the plan's thread once applied: what happened, the verification, and Undo. */

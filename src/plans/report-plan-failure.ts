@@ -34,12 +34,16 @@ export async function reportApplyFailure(
     }
   }
   const now = deps.clock.now();
+  const left =
+    standing.standing === 'partial' || standing.standing === 'unknown'
+      ? { standing: standing.standing, ...(standing.live ? { standingNow: standing.live } : {}) }
+      : {};
   const moved = await deps.plans.transition(
     planId,
     ['approved', 'applying'],
     'failed',
     now,
-    { error: failure.userMessage },
+    { error: failure.userMessage, ...left },
     fence,
   );
   // Applied, owned by a newer run, or failed and already told: say nothing (twice). A report that crashed

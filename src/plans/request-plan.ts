@@ -1,5 +1,5 @@
 import { ConflictError, UserError } from '../errors/user-error.js';
-import { changeKindOf } from './change-kind.js';
+import { type AnyChangeKind, changeKindOf } from './change-kind.js';
 import { markPendingTargets, pendingPlanFor } from './pending-targets.js';
 import type { Plan } from './plan.js';
 import type { PlanDeps } from './plan-deps.js';
@@ -66,14 +66,15 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
   kind.validate?.(change, live);
   const warnings = [...(request.notes ?? []), ...(kind.warnings?.(change, live) ?? [])];
   if (request.expectBefore !== undefined && !kind.equals(live, kind.live.parse(request.expectBefore))) {
-    const what = `the value was changed by someone else after plan ${request.revertOf ?? '?'} was applied`;
-    if (request.preApproved)
-      throw new ConflictError(`Not reverting (${kind.summary(change)}): ${what}`, kind.describe(live));
-    warnings.push(`${what}; this plan starts from the current value (${kind.describe(live)}).`);
+    const original = `plan \`${request.revertOf ?? '?'}\``;
+    if (request.preApproved) refuseRevert(kind, change, live);
+    warnings.push(
+      `The value was changed by someone else after ${original} was applied; this plan starts from the current value (${kind.describe(live)}).`,
+    );
   }
   if (kind.equals(live, kind.afterOf(change, live)))
     throw new UserError(
-      `Nothing to change: ${kind.summary(change)} is already in effect (${kind.describe(live)}).`,
+      `Nothing to change: ${kind.summary(change)} would leave it as it is (${kind.describe(live)}).`,
     );
   const resources = kind.resources(change);
   const other = request.preApproved
@@ -145,6 +146,27 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
       waiver,
     });
   return (await deps.plans.get(doc.id))!;
+}
+
+/**
+ * A scheduled revert (approved with its plan) never overwrites what someone changed since: it stops, and says
+ * either that the value is already back where the revert would leave it, or what to run by hand.
+ */
+function refuseRevert(kind: AnyChangeKind, change: unknown, live: unknown): never {
+  const now = kind.describe(live);
+  if (kind.equals(live, kind.afterOf(change, live)))
+    throw new UserError(
+      `someone changed the value since the plan was applied, and it is already where the revert would leave it (${now}); nothing to do.`,
+    );
+  throw new ConflictError(
+    `someone changed the value since the plan was applied, and reverting (${kind.summary(change)}) would overwrite their change`,
+    now,
+    {
+      hint:
+        kind.revertAdvice?.(change, live) ??
+        'If it should still change, plan it again from the current value.',
+    },
+  );
 }
 
 /** A flood of plans (a script, a stuck key) is refused before it reads anything or posts anything. */

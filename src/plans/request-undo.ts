@@ -31,7 +31,8 @@ export async function requestUndo(
   if (!plan) throw new UserError('That plan is too old to undo automatically.');
   if (plan.status !== 'applied')
     throw new UserError(`Only an applied plan can be undone; this one is ${plan.status}.`);
-  if (plan.revertedBy) throw new UserError(`Plan ${plan.id} was already undone by plan ${plan.revertedBy}.`);
+  if (plan.revertedBy)
+    throw new UserError(`Plan \`${plan.id}\` was already undone by plan \`${plan.revertedBy}\`.`);
   // One open Undo at a time; once it is cancelled, expired or failed, Undo plans a fresh one.
   const undoId = planIdFor(input.jobId);
   const [openId, claimedAt] = (plan.undoPlan ?? '').split('@');
@@ -41,11 +42,13 @@ export async function requestUndo(
     const state =
       open?.status ?? (deps.clock.now() - Number(claimedAt) < UNDO_CLAIM_MS ? 'being planned' : 'gone');
     if (['pending', 'approved', 'applying', 'being planned'].includes(state))
-      throw new UserError(`An undo of plan ${plan.id} is already ${state}: plan ${openId}, in this thread.`);
+      throw new UserError(
+        `An undo of plan \`${plan.id}\` is already ${state}: plan \`${openId}\`, in this thread.`,
+      );
   }
   const claim = `${undoId}@${deps.clock.now()}`;
   if (openId !== undoId && !(await deps.plans.compareAndSet(plan.id, 'undoPlan', plan.undoPlan, claim)))
-    throw new UserError(`Someone else just asked to undo plan ${plan.id}; see the thread.`);
+    throw new UserError(`Someone else just asked to undo plan \`${plan.id}\`; see the thread.`);
   const kind = changeKindOf(deps.kinds, plan.kind);
   const change = kind.change.parse(plan.change);
   const before = kind.live.parse(plan.before);

@@ -12,10 +12,12 @@ export async function scheduleRevert(
   revertAt: number,
   requester: string,
   channel: string,
+  /** Someone ended it early (Resume now): the revert says who. */
+  resumedBy?: string,
 ) {
   return deps.queue.enqueue(
     PLAN_REVERT_JOB,
-    { planId, revertAt, meta: { requester, channel } },
+    { planId, revertAt, ...(resumedBy ? { resumedBy } : {}), meta: { requester, channel } },
     { jobId: revertJobId(planId, revertAt), delayMs: Math.max(1, revertAt - deps.clock.now()) },
   );
 }

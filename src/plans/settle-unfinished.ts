@@ -17,9 +17,11 @@ export async function whereItStands(
     const change = kind.change.parse(plan.change);
     const before = kind.live.parse(plan.before);
     const live = kind.live.parse(await kind.readLive(change, { phase: 'apply' }));
+    const after = kind.afterOf(change, before);
     return {
-      standing: progressOf(kind, live, before, kind.afterOf(change, before)),
-      live: kind.describe(live),
+      standing: progressOf(kind, live, before, after),
+      // Only what the plan changes, each against where it was going (a reset of everything lists only the moved).
+      live: kind.describeProgress?.(live, before, after) ?? kind.describe(live),
     };
   } catch {
     return { standing: 'unknown' };

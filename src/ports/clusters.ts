@@ -65,6 +65,8 @@ export interface ClusterClient {
   listAutoscalers(namespace: string): Promise<AutoscalerState[]>;
   /** When the Secret was last written (managedFields / annotations; its data is never used). */
   secretUpdatedAt(namespace: string, name: string): Promise<number | undefined>;
+  /** A Secret's annotations (metadata only: its data never reaches opsbot); undefined when it does not exist. */
+  secretAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** Every node, read in pages. */
   listNodes(): Promise<NodeState[]>;
   /** A node's root filesystem use from its kubelet (`nodes/proxy` stats/summary). */

@@ -30,6 +30,27 @@ export interface LitellmReadiness {
   version?: string;
 }
 
+/** The certificate a probe's host presented in a TLS handshake. */
+export interface TlsCertificate {
+  /** Where opsbot connected (`host:port`) and the name it asked for (SNI) and verified. */
+  address: string;
+  servername: string;
+  subject: string;
+  issuer: string;
+  /** Subject alternative names as the certificate lists them (`DNS:ai.coder.com, DNS:*.ai.coder.com`). */
+  altNames: string;
+  validFrom: number;
+  validTo: number;
+  /** Chain and name verified against the trusted CAs; otherwise why not (`CERT_HAS_EXPIRED` …). */
+  authorized: boolean;
+  authorizationError?: string;
+}
+
+/** A handshake's outcome; a host that cannot be reached at all throws instead. */
+export type TlsAnswer =
+  | { ok: true; certificate: TlsCertificate }
+  | { ok: false; address: string; error: string };
+
 /**
  * Coder's and LiteLLM's health endpoints, as the inventory's probes name them. Implemented over
  * HTTP by `src/adapters/http-probes/`; the sandbox serves the same paths.
@@ -44,4 +65,6 @@ export interface HealthProbes {
   litellmReadiness(probe: Probe): Promise<LitellmReadiness>;
   /** When opsbot's LiteLLM key expires (`/key/info`): epoch ms, null for never, undefined if no key is set. */
   litellmKeyExpiry(probe: Probe): Promise<number | null | undefined>;
+  /** A TLS handshake with the probe URL's host (https only), reading the certificate it presents. */
+  tlsCertificate(probe: Probe): Promise<TlsAnswer>;
 }

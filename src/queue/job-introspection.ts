@@ -28,6 +28,8 @@ export interface JobSummary {
   progress?: string;
   requester?: string;
   channel?: string;
+  /** The job's data, to say what it does (`/ops jobs`); never shown as it is. */
+  payload?: unknown;
 }
 
 export interface JobIntrospection {
@@ -106,6 +108,7 @@ function summarize(job: Job, state: JobStateName): JobSummary {
     attempts: job.attemptsStarted,
     maxAttempts: job.opts.attempts ?? 1,
     createdAt: job.timestamp,
+    payload: job.data,
   };
   if (job.processedOn) summary.startedAt = job.processedOn;
   if (job.finishedOn) summary.finishedAt = job.finishedOn;

@@ -9,8 +9,10 @@ import {
 } from './start-local-redis.js';
 import type { Sandbox } from './start-sandbox.js';
 
-// `npm run sandbox`: the simulated ai.coder.com plus the bot, until SIGINT/SIGTERM.
+// `npm run sandbox [-- --nodes 5000 --pods 150000 [--cluster us-east-2]]`: the simulated ai.coder.com
+// plus the bot, until SIGINT/SIGTERM; the flags seed one cluster at scale (see the control API's kube/seed).
 const started = Date.now();
+const scale = parseScaleFlags(process.argv.slice(2));
 let redis: LocalRedis | undefined;
 let sandbox: Sandbox | undefined;
 let claim: StateDirClaim | undefined;
@@ -63,6 +65,16 @@ try {
   await stop(undefined, 1);
 }
 const { bot, sim, state: s } = sandbox!;
+if (scale) {
+  const cluster = scale.cluster ?? sim.env.clusters.find((c) => c.role === 'control-plane')?.id ?? '';
+  try {
+    sim.kube.control.seedScale(cluster, { nodes: scale.nodes, pods: scale.pods });
+  } catch (err) {
+    console.error(`opsbot sandbox: --nodes/--pods: ${(err as Error).message}`);
+    await stop(undefined, 1);
+  }
+  console.log(`seeded ${cluster} with ${scale.nodes} more nodes and ${scale.pods} pods`);
+}
 // `clock/advance` on the control API also moves the bot's delayed jobs (reverts, reminders).
 if (bot) followClockWithDelayedJobs(sim.clock, bot.deps.redis, bot.deps.prefix);
 console.log(`opsbot sandbox for ${sim.env.name} ready in ${Date.now() - started} ms
@@ -76,3 +88,24 @@ console.log(`opsbot sandbox for ${sim.env.name} ready in ${Date.now() - started}
   control API:         ${s.controlUrl}   (GET it for the list of routes)
   Redis:               ${redis ? `${redis.url} (started for this sandbox)` : 'REDIS_URL'}
 State with credentials: ${claim!.dir}/state.json${claim!.ownedBy ? ` (${preferred} belongs to running process ${claim!.ownedBy})` : ''}. Ctrl-C stops everything.`);
+
+/** `--nodes N --pods N [--cluster id]`, or undefined when neither count is given. */
+function parseScaleFlags(args: string[]): { nodes: number; pods: number; cluster?: string } | undefined {
+  const value = (flag: string) => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const nodes = value('--nodes');
+  const pods = value('--pods');
+  if (nodes === undefined && pods === undefined) return undefined;
+  const count = (flag: string, text: string | undefined) => {
+    const n = Number(text ?? 0);
+    if (!Number.isInteger(n) || n < 0) {
+      console.error(`opsbot sandbox: ${flag} must be a whole number`);
+      process.exit(1);
+    }
+    return n;
+  };
+  const cluster = value('--cluster');
+  return { nodes: count('--nodes', nodes), pods: count('--pods', pods), ...(cluster ? { cluster } : {}) };
+}

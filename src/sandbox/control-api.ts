@@ -3,13 +3,33 @@ import { z } from 'zod';
 import { parseDuration } from '../commands/parse-duration.js';
 import { WORKSPACE_FAIL_STEPS, type WorkspaceFailStep } from './coder/start-coder-sandbox.js';
 import { readBody, sendJson } from './shared/http.js';
+import type { ActionRequest, CommandRequest, SlackControl } from './slack-control.js';
 import type { SimulatedEnvironment } from './start-environment.js';
 
 type Sim = SimulatedEnvironment;
+
+/** What some routes need besides the simulated environment: acting as Slack towards the bot. */
+export interface ControlContext {
+  slack?: SlackControl;
+}
+
 interface Route {
   body: z.ZodType;
   summary: string;
-  run(sim: Sim, body: never): unknown;
+  run(sim: Sim, body: never, ctx: ControlContext): unknown;
+}
+
+/** `retries: N` (0–3) or `retry: true` (one): redeliveries as Slack sends them, with X-Slack-Retry-Num. */
+const retries = {
+  retries: z.number().int().min(0).max(3).optional(),
+  retry: z.boolean().optional(),
+};
+const retryCount = (b: { retries?: number | undefined; retry?: boolean | undefined }) =>
+  b.retries ?? (b.retry ? 1 : 0);
+
+function slackOf(ctx: ControlContext): SlackControl {
+  if (!ctx.slack) throw new Error('no bot runs in this sandbox: nothing to send to');
+  return ctx.slack;
 }
 
 const deployment = { cluster: z.string(), namespace: z.string(), name: z.string() };
@@ -176,7 +196,8 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     run: (sim, b: { api: string; ms: number }) => sim.faults.slow(b.api, b.ms),
   },
   unreachable: {
-    summary: 'drop every connection to an API: {api, down}',
+    summary:
+      'drop every connection to an API: {api, down} (api `tls` or `tls:<probe id>`: the TLS handshake of every probed domain, or of one, is aborted)',
     body: z.object({ api: z.string(), down: on }),
     run: (sim, b: { api: string; down: boolean }) => sim.faults.setUnreachable(b.api, b.down),
   },
@@ -210,6 +231,60 @@ export const CONTROL_ROUTES: Record<string, Route> = {
         b.message,
       ),
   },
+  'credentials/expire': {
+    summary:
+      "a credential expires: {id, in?: '3d' | ago?: '1h'} (default: expired 1 h ago; id: 'litellm-key' for opsbot's LiteLLM key, else an inventory credentials[].id, whose Secret annotation changes) → {expires}",
+    body: z
+      .object({ id: z.string(), in: z.string().optional(), ago: z.string().optional() })
+      .refine((b) => b.in === undefined || b.ago === undefined, { message: 'give in or ago, not both' }),
+    run: (sim, b: { id: string; in?: string; ago?: string }) => {
+      const offset = b.in !== undefined ? parseDuration(b.in) : -(parseDuration(b.ago ?? '1h') ?? Number.NaN);
+      if (offset === undefined || Number.isNaN(offset))
+        throw new Error('in/ago must be a duration such as 3d or 90m');
+      const at = sim.clock.now() + offset;
+      if (b.id === 'litellm-key') sim.coder.control.setKeyExpiry(new Date(at).toISOString());
+      else sim.kube.control.setCredentialExpiry(b.id, at);
+      return { expires: new Date(at).toISOString() };
+    },
+  },
+  'tls/certificate': {
+    summary:
+      "re-issue a probed domain's TLS certificate: {probe, expiresIn?: '3d' | expiredAgo?: '1d', selfSigned?} (default: 60 days left, signed by the sandbox CA) → {host, notAfter}",
+    body: z
+      .object({
+        probe: z.string(),
+        expiresIn: z.string().optional(),
+        expiredAgo: z.string().optional(),
+        selfSigned: z.boolean().default(false),
+      })
+      .refine((b) => b.expiresIn === undefined || b.expiredAgo === undefined, {
+        message: 'give expiresIn or expiredAgo, not both',
+      }),
+    run: (sim, b: { probe: string; expiresIn?: string; expiredAgo?: string; selfSigned: boolean }) => {
+      const text = b.expiresIn ?? b.expiredAgo;
+      const ms = text === undefined ? undefined : parseDuration(text);
+      if (text !== undefined && ms === undefined)
+        throw new Error('expiresIn/expiredAgo must be a duration such as 3d');
+      return sim.tls.control.setCertificate(b.probe, {
+        selfSigned: b.selfSigned,
+        ...(ms !== undefined ? { notAfter: sim.clock.now() + (b.expiredAgo !== undefined ? -ms : ms) } : {}),
+      });
+    },
+  },
+  'kube/seed': {
+    summary:
+      'seed a cluster at scale: {cluster?, nodes, pods} (default the control-plane cluster): tainted batch nodes in their own NodePool and Running pods spread over them, generated as they are read; kept across reset; 0 and 0 removes them',
+    body: z.object({
+      cluster: z.string().optional(),
+      nodes: z.number().int().min(0),
+      pods: z.number().int().min(0),
+    }),
+    run: (sim, b: { cluster?: string; nodes: number; pods: number }) => {
+      const cluster = b.cluster ?? sim.env.clusters.find((c) => c.role === 'control-plane')?.id ?? '';
+      sim.kube.control.seedScale(cluster, { nodes: b.nodes, pods: b.pods });
+      return { cluster, nodes: b.nodes, pods: b.pods };
+    },
+  },
   'aws/token-max-age': {
     summary: 'how long EKS tokens stay valid in seconds: {seconds}',
     body: z.object({ seconds: z.number().int().min(1) }),
@@ -225,22 +300,53 @@ export const CONTROL_ROUTES: Record<string, Route> = {
       return { now: new Date(sim.clock.now()).toISOString() };
     },
   },
+  'slack/command': {
+    summary:
+      "act as Slack: send the bot a slash command, signed, with a fresh response_url and trigger_id: {user: role or U…, channel?: 'ops' (default) | 'other' | name | C…, text: '/ops status', retries?: 0-3 | retry?: true} → {status, body, ms, retries?} (the bot's HTTP answer; each redelivery's, sent with X-Slack-Retry-Num)",
+    body: z.object({ user: z.string(), channel: z.string().optional(), text: z.string().min(1), ...retries }),
+    run: (_sim, b: Omit<CommandRequest, 'retries'> & { retries?: number; retry?: boolean }, ctx) =>
+      slackOf(ctx).command({ user: b.user, channel: b.channel, text: b.text, retries: retryCount(b) }),
+  },
+  'slack/action': {
+    summary:
+      "act as Slack: press a button of a message, as a signed block_actions payload: {user, ts (the message's, from messagesUrl), action_id, value? (when several buttons share the id), channel?, retries? | retry?} → {status, body, ms, retries?}",
+    body: z.object({
+      user: z.string(),
+      ts: z.string(),
+      action_id: z.string(),
+      value: z.string().optional(),
+      channel: z.string().optional(),
+      ...retries,
+    }),
+    run: (_sim, b: Omit<ActionRequest, 'retries'> & { retries?: number; retry?: boolean }, ctx) =>
+      slackOf(ctx).action({
+        user: b.user,
+        ts: b.ts,
+        action_id: b.action_id,
+        value: b.value,
+        channel: b.channel,
+        retries: retryCount(b),
+      }),
+  },
   reset: {
-    summary: 'back to the seeded state (faults, DNS, clusters, Coder workspaces, clock)',
+    summary:
+      'back to the seeded state (faults, DNS, clusters, registries: tags and digests, Coder workspaces, clock)',
     body: z.object({}).default({}),
     run: (sim) => {
       sim.faults.reset();
       sim.cloudflare.control.reset();
       sim.kube.control.reset();
       sim.coder.control.reset();
+      sim.tls.control.reset();
       sim.aws.control.reset();
+      sim.resetRegistries();
       sim.clock.reset();
     },
   },
 };
 
 /** `GET /_sandbox` lists the routes; `GET /_sandbox/snapshot` shows the simulated state; `POST` runs a route. */
-export function createControlHandler(sim: Sim) {
+export function createControlHandler(sim: Sim, ctx: ControlContext = {}) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '').split('?')[0]!.replace(/^\/_sandbox\/?/, '');
     if (req.method === 'GET' && path === '')
@@ -263,7 +369,7 @@ export function createControlHandler(sim: Sim) {
       return sendJson(res, 400, { error: `bad request body: ${(err as Error).message}` });
     }
     try {
-      return sendJson(res, 200, { ok: true, result: (await route.run(sim, body as never)) ?? null });
+      return sendJson(res, 200, { ok: true, result: (await route.run(sim, body as never, ctx)) ?? null });
     } catch (err) {
       return sendJson(res, 422, { ok: false, error: (err as Error).message });
     }
@@ -276,5 +382,6 @@ function snapshot(sim: Sim) {
     clusters: sim.env.clusters.map((c) => sim.kube.control.snapshot(c.id)),
     dns: Object.fromEntries(sim.env.dns.zones.map((z) => [z.name, sim.cloudflare.control.records(z.name)])),
     images: sim.images,
+    certificates: sim.tls.control.certificates(),
   };
 }

@@ -11,6 +11,7 @@ import { OffsetClock } from './shared/clock.js';
 import { Faults } from './shared/faults.js';
 import { startSlackSandbox } from './slack/start-slack-sandbox.js';
 import { sandboxSlackDirectory } from './slack-directory.js';
+import { startTlsSandbox } from './tls/start-tls-sandbox.js';
 import { worldFacts } from './world-facts.js';
 
 export const SANDBOX_ACCOUNT_ID = '411738201876';
@@ -29,7 +30,7 @@ export type SimulatedEnvironment = Awaited<ReturnType<typeof startEnvironment>>;
 /**
  * Starts every simulated service of one environment, seeded from its inventory: three Kubernetes
  * API servers, AWS (EKS/STS/ECR), the GHCR and ECR registries, Cloudflare with DoH, Coder and
- * LiteLLM health, and Slack. Nothing here knows about the bot.
+ * LiteLLM health (and their domains' TLS certificates), and Slack. Nothing here knows about the bot.
  */
 export async function startEnvironment(opts: EnvironmentOptions) {
   const { env, secrets } = opts;
@@ -37,7 +38,7 @@ export async function startEnvironment(opts: EnvironmentOptions) {
   const faults = new Faults();
   const closers: (() => Promise<void>)[] = [];
   try {
-    const { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr } = await startRegistries(
+    const { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr, resetRegistries } = await startRegistries(
       env,
       clock,
       faults,
@@ -90,6 +91,9 @@ export async function startEnvironment(opts: EnvironmentOptions) {
       templates: (env.workshop?.smoke ?? []).map((s) => ({ org: s.org, name: s.template })),
     });
     closers.push(coder.close);
+    // The probed domains' certificates (the TLS check), in front of the same Coder and LiteLLM servers.
+    const tls = await startTlsSandbox({ probes: env.probes, clock, faults, upstream: coder.urls });
+    closers.push(tls.close);
     const directory = sandboxSlackDirectory(env, opts.others);
     const slack = await startSlackSandbox({
       clock,
@@ -108,12 +112,15 @@ export async function startEnvironment(opts: EnvironmentOptions) {
       faults,
       images,
       stores: { ghcr: ghcrStore, ecr: ecrStore },
+      /** Back to the seeded images: tags and digests in GHCR and the ECR mirror (the control API's reset). */
+      resetRegistries,
       ghcr,
       ecr,
       aws,
       kube,
       cloudflare,
       coder,
+      tls,
       slack,
       directory,
       async close() {
@@ -136,6 +143,12 @@ async function startRegistries(
   const ghcrStore = new RegistryStore(clock);
   const ecrStore = new RegistryStore(clock);
   const images = seedImages(env, ghcrStore, ecrStore);
+  // What the control API's reset brings back: the seeded tags, digests and push times of both registries.
+  const seeded = { ghcr: ghcrStore.snapshot(), ecr: ecrStore.snapshot() };
+  const resetRegistries = () => {
+    ghcrStore.restore(seeded.ghcr);
+    ecrStore.restore(seeded.ecr);
+  };
   const ecrTokens = new EcrTokenIssuer(clock);
   const ghcr = await startRegistrySandbox({
     name: 'ghcr',
@@ -153,7 +166,7 @@ async function startRegistries(
     auth: { kind: 'basic', check: (user, pass) => ecrTokens.check(user, pass) },
   });
   closers.push(ecr.close);
-  return { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr };
+  return { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr, resetRegistries };
 }
 
 function mirrorRegion(env: Environment): string {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { type Opsbot, startOpsbot } from '../app/start-opsbot.js';
 import { loadConfig } from '../config/load-config.js';
+import { probeTlsConnectVariable } from '../config/probe-tls.js';
 import { probeUrlVariable } from '../config/probe-urls.js';
 import { loadInventory } from '../inventory/load-inventory.js';
 import type { Logger } from '../logging/create-logger.js';
@@ -11,6 +12,7 @@ import { makeSandboxSecrets, type SandboxSecrets } from './sandbox-secrets.js';
 import type { SandboxState } from './sandbox-state.js';
 import { OffsetClock } from './shared/clock.js';
 import { serve } from './shared/http.js';
+import { type BotEndpoint, SlackControl } from './slack-control.js';
 import { SlackDriver } from './slack-driver.js';
 import { type SimulatedEnvironment, startEnvironment } from './start-environment.js';
 
@@ -63,7 +65,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     clock,
     ...(opts.rolloutStepMs !== undefined ? { rolloutStepMs: opts.rolloutStepMs } : {}),
   });
-  const control = await serve(createControlHandler(sim));
+  // The control API acts as Slack towards the bot once it runs (POST /_sandbox/slack/command|action).
+  let botEndpoint: BotEndpoint | undefined;
+  const control = await serve(
+    createControlHandler(sim, { slack: new SlackControl(sim.slack, sim.directory, () => botEndpoint) }),
+  );
   const botEnv = sandboxBotEnv(sim, secrets, { ...opts, inventoryDir });
   let bot: Opsbot | undefined;
   try {
@@ -93,6 +99,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
     kubeconfig,
     controlUrl: `${control.url}/_sandbox`,
   });
+  if (bot)
+    botEndpoint = {
+      mode: opts.slackMode ?? 'http',
+      eventsUrl: state.slack.eventsUrl,
+      signingSecret: secrets.signingSecret,
+    };
   if (stateDir) {
     await mkdir(stateDir, { recursive: true });
     await sim.kube.writeKubeconfig(kubeconfig);
@@ -148,6 +160,9 @@ function sandboxBotEnv(
     OPSBOT_ENVIRONMENT: env.name,
     LOG_LEVEL: opts.logLevel ?? 'warn',
     ...Object.fromEntries(Object.entries(sim.coder.urls).map(([id, url]) => [probeUrlVariable(id), url])),
+    // The TLS check connects to the sandbox's TLS endpoint (SNI picks the host) and trusts its CA.
+    ...Object.fromEntries(env.probes.map((p) => [probeTlsConnectVariable(p.id), sim.tls.address])),
+    PROBE_TLS_CA_DATA: Buffer.from(sim.tls.caCert).toString('base64'),
   };
 }
 
@@ -168,15 +183,23 @@ function sandboxState(
       apiUrl: sim.slack.apiUrl,
       responseUrlBase: sim.slack.responseUrlBase,
       messagesUrl: sim.slack.messagesUrl,
+      botToken: secrets.botToken,
     },
     kubeconfig: where.kubeconfig,
     cloudflare: {
       baseUrl: sim.cloudflare.baseUrl,
       apiToken: secrets.cloudflareToken,
       zones: sim.cloudflare.zones,
+      dohUrl: sim.cloudflare.dohUrl,
     },
-    aws: { endpoint: sim.aws.endpoint, ...secrets.aws },
+    aws: {
+      endpoint: sim.aws.endpoint,
+      ...secrets.aws,
+      regions: [...new Set(sim.env.clusters.map((c) => c.region))],
+    },
+    probes: { ...sim.coder.urls },
     registries: { 'ghcr.io': sim.ghcr.url, ecr: sim.ecr.url },
+    tls: { address: sim.tls.address, caCert: sim.tls.caCert },
     controlUrl: where.controlUrl,
   };
 }

@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { Logger } from '../queue/logger.js';
 import { neutralizeMarkup } from '../slack-text/neutralize-markup.js';
 import { cleanOutgoing, type Scrub } from './clean-outgoing.js';
+import { type MessagePart, messageAsText, splitMessage, withNotice } from './split-message.js';
 
 export interface SlackChatOptions {
   fetchFn?: typeof fetch;
@@ -41,6 +42,32 @@ const UserTimeZone = z.object({
 /** Slack message-metadata event type under which posts carry their idempotency key. */
 const MESSAGE_KEY_EVENT = 'opsbot_message';
 
+/**
+ * Output too long for one Slack message: a post continues in up to this many thread replies, beyond
+ * that its full text goes into a file in the thread. Ephemeral answers and response_url answers (5
+ * uses per URL, shared with the job's other answers) cannot go into files: past their limit they are cut.
+ */
+const MAX_THREAD_PARTS = 5;
+const MAX_EPHEMERAL_PARTS = 3;
+const MAX_RESPONSE_PARTS = 2;
+
+/** Lines of `parts` as plain text, to say how much was left out. */
+function lineCount(parts: MessagePart[]): number {
+  return parts.reduce((n, p) => n + messageAsText(p).trimEnd().split('\n').length, 0);
+}
+
+/** The first `max` parts, the last of them saying how much did not fit. */
+function keepFirst(parts: MessagePart[], max: number): MessagePart[] {
+  if (parts.length <= max) return parts;
+  const left = lineCount(parts.slice(max));
+  const kept = parts.slice(0, max);
+  kept[max - 1] = withNotice(
+    kept[max - 1]!,
+    `… ${left} more line${left === 1 ? '' : 's'} not shown: too long for Slack.`,
+  );
+  return kept;
+}
+
 /** The Chat port over Slack's Web API; every message leaves through `cleanOutgoing`. */
 export class SlackChat implements Chat {
   private readonly fetchFn: typeof fetch;
@@ -59,19 +86,71 @@ export class SlackChat implements Chat {
     this.clock = opts.clock ?? systemClock;
   }
 
+  /**
+   * Posts a message; one too long for Slack is split: the first part (with the message's buttons) is
+   * the message, the rest follow in its thread, or, when that would be more than MAX_THREAD_PARTS
+   * messages, the whole output goes into the thread as a text file.
+   */
   async post(original: ChatMessage): Promise<PostedMessage> {
     const message = cleanOutgoing(original, this.scrub);
+    const parts = splitMessage({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    const asFile = parts.length > MAX_THREAD_PARTS;
+    const where = message.threadTs ? 'below' : 'in the thread';
+    const first =
+      parts.length === 1
+        ? parts[0]!
+        : withNotice(
+            parts[0]!,
+            asFile
+              ? `Too long for Slack messages: the whole output is in the file ${where}.`
+              : `Continued ${where} (${parts.length - 1} more message${parts.length === 2 ? '' : 's'}).`,
+          );
     const res = await this.client.chat.postMessage({
       channel: message.channel,
-      text: message.text,
-      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+      text: first.text,
+      ...(first.blocks ? { blocks: first.blocks as never } : {}),
       ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
       ...(original.key
         ? { metadata: { event_type: MESSAGE_KEY_EVENT, event_payload: { key: original.key } } }
         : {}),
       unfurl_links: false,
     });
-    return { channel: res.channel ?? message.channel, ts: res.ts ?? '' };
+    const posted = { channel: res.channel ?? message.channel, ts: res.ts ?? '' };
+    if (parts.length > 1)
+      await this.postRest(original, parts.slice(1), asFile, message.threadTs ?? posted.ts, posted);
+    return posted;
+  }
+
+  /** The parts of a long post after the first: thread replies, or the whole output as a text file. */
+  private async postRest(
+    original: ChatMessage,
+    rest: MessagePart[],
+    asFile: boolean,
+    threadTs: string,
+    posted: PostedMessage,
+  ): Promise<void> {
+    if (asFile) {
+      const full = messageAsText({
+        text: original.text,
+        ...(original.blocks ? { blocks: original.blocks } : {}),
+      });
+      await this.uploadFile({
+        channel: posted.channel,
+        threadTs,
+        filename: 'opsbot-output.txt',
+        title: clampTitle(original.text),
+        content: new TextEncoder().encode(this.scrub(full)),
+      });
+      return;
+    }
+    for (const part of rest)
+      await this.client.chat.postMessage({
+        channel: posted.channel,
+        thread_ts: threadTs,
+        text: part.text,
+        ...(part.blocks ? { blocks: part.blocks as never } : {}),
+        unfurl_links: false,
+      });
   }
 
   async findPosted(
@@ -94,25 +173,29 @@ export class SlackChat implements Chat {
     return hit?.ts ? { channel, ts: hit.ts } : undefined;
   }
 
+  /** Edits a message; what does not fit in one Slack message is left out, and the message says so. */
   async update(target: PostedMessage, original: { text: string; blocks?: Blocks }): Promise<void> {
     const message = cleanOutgoing(original, this.scrub);
+    const [part] = keepFirst(splitMessage(message), 1);
     await this.client.chat.update({
       channel: target.channel,
       ts: target.ts,
-      text: message.text,
-      ...(message.blocks ? { blocks: message.blocks as never } : {}),
+      text: part!.text,
+      ...(part!.blocks ? { blocks: part!.blocks as never } : {}),
     });
   }
 
+  /** Answers one user; a long answer comes as a few ephemeral messages in a row, then is cut. */
   async postEphemeral(original: ChatMessage & { user: string }): Promise<void> {
     const message = cleanOutgoing(original, this.scrub);
-    await this.client.chat.postEphemeral({
-      channel: message.channel,
-      user: message.user,
-      text: message.text,
-      ...(message.blocks ? { blocks: message.blocks as never } : {}),
-      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
-    });
+    for (const part of keepFirst(splitMessage(message), MAX_EPHEMERAL_PARTS))
+      await this.client.chat.postEphemeral({
+        channel: message.channel,
+        user: message.user,
+        text: part.text,
+        ...(part.blocks ? { blocks: part.blocks as never } : {}),
+        ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      });
   }
 
   async respond(
@@ -126,19 +209,23 @@ export class SlackChat implements Chat {
     },
   ): Promise<void> {
     const message = cleanOutgoing(original, this.scrub);
-    const res = await this.fetchFn(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        text: message.text,
-        blocks: message.blocks,
-        response_type: message.ephemeral === false ? 'in_channel' : 'ephemeral',
-        replace_original: message.replaceOriginal ?? false,
-        thread_ts: message.threadTs,
-      }),
-    });
-    // The URL itself is a credential for 30 minutes: never put it in the error.
-    if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+    // A long answer takes a use of the URL per part (5 in all, shared with the job's other answers).
+    const parts = keepFirst(splitMessage(message), MAX_RESPONSE_PARTS);
+    for (const [i, part] of parts.entries()) {
+      const res = await this.fetchFn(responseUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          text: part.text,
+          blocks: part.blocks,
+          response_type: message.ephemeral === false ? 'in_channel' : 'ephemeral',
+          replace_original: i === 0 ? (message.replaceOriginal ?? false) : false,
+          thread_ts: message.threadTs,
+        }),
+      });
+      // The URL itself is a credential for 30 minutes: never put it in the error.
+      if (!res.ok) throw new Error(`response_url answered HTTP ${res.status}`);
+    }
   }
 
   async publishHome(userId: string, original: Blocks): Promise<void> {
@@ -188,4 +275,10 @@ export class SlackChat implements Chat {
       return undefined;
     }
   }
+}
+
+/** A file title from a message's text: its first line, short. */
+function clampTitle(text: string): string {
+  const line = (text.split('\n')[0] ?? '').trim();
+  return line.length === 0 ? 'opsbot output' : line.length > 80 ? `${line.slice(0, 79)}…` : line;
 }

@@ -2,8 +2,11 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpsbotJobs } from '../../src/app/create-job-registry.js';
 import { inventorySchedules } from '../../src/app/inventory-schedules.js';
+import { type Opsbot, startOpsbot } from '../../src/app/start-opsbot.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import type { EvaluationSummary } from '../../src/jobs/alerts/evaluate-alerts.js';
 import { evaluateAlerts } from '../../src/jobs/alerts/evaluate-alerts.js';
+import type { JobDeps } from '../../src/jobs/job-deps.js';
 import { syncJobSchedulers } from '../../src/queue/sync-job-schedulers.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
@@ -150,4 +153,80 @@ describe('scheduled alerts', () => {
       await queue.close();
     }
   });
+
+  it('scheduled runs run each check once its own interval passed; restarted schedulers neither add schedules, reset that nor post again', async () => {
+    // An active alert on another node.
+    const other = sandbox.sim.kube.control.snapshot('us-east-2').nodes.find((n) => n.name !== node)!.name;
+    const isOther = (m: RecordedMessage) =>
+      !m.thread_ts &&
+      m.via === 'chat.postMessage' &&
+      m.text.includes('Node ephemeral storage') &&
+      m.text.includes(other);
+    await control(sandbox, 'nodes/fill', { cluster: 'us-east-2', node: other, percent: 87 });
+    await evaluate();
+    await evaluate();
+    const active = sandbox.slack.messages().filter(isOther);
+    expect(active).toHaveLength(1);
+
+    // Each check's last run is in Redis: a tick right after a run runs nothing; a minute on, all but the
+    // one that runs every five minutes.
+    const MIN = 60_000;
+    const scheduled = async (d: JobDeps = deps()) => {
+      for (;;) {
+        const s = await evaluateAlerts(d, env(), { scheduled: true });
+        if (!s.skipped) return s.ran;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const every = env().alerts!.checks.map((c) => c.id);
+    const slow = env()
+      .alerts!.checks.filter((c) => c.everySeconds === 300)
+      .map((c) => c.id);
+    expect(slow).toEqual(['key-rotation']);
+    const fast = every.filter((id) => !slow.includes(id));
+    expect(await scheduled()).toEqual([]);
+    sandbox.sim.clock.advance(MIN);
+    expect(await scheduled()).toEqual(fast);
+
+    // Two scheduler replicas start at once, then one restarts: still one schedule for the environment.
+    const replicas: Opsbot[] = [];
+    const startScheduler = async () => {
+      const bot = await startOpsbot({
+        config: loadConfig({ ...sandbox.botEnv, OPSBOT_ROLE: 'scheduler' }),
+        environments: deps().environments,
+        // No interval override: the inventory's own, as in production.
+        clock: sandbox.sim.clock,
+        logDestination: { write: () => {} },
+      });
+      replicas.push(bot);
+      return bot;
+    };
+    const queue = new Queue('ops', { connection: deps().redis, prefix: deps().prefix });
+    try {
+      await Promise.all([startScheduler(), startScheduler()]);
+      await replicas.shift()!.stop();
+      const restarted = await startScheduler();
+      const alerts = (await queue.getJobSchedulers()).filter((s) => s.name === 'alerts.evaluate');
+      expect(alerts.map((s) => [s.key, s.every])).toEqual([['ai.coder.com-alerts', 60_000]]);
+      await queue.removeJobScheduler('ai.coder.com-alerts');
+      await sandbox.slack.settle();
+
+      // The restarted process (its own pacer, its own connections) runs what is due, no more, and edits
+      // the active alert's message rather than posting it again.
+      sandbox.sim.clock.advance(MIN);
+      expect(await scheduled(restarted.deps)).toEqual(fast);
+      sandbox.sim.clock.advance(3 * MIN);
+      expect(await scheduled(restarted.deps)).toEqual(every);
+      await sandbox.slack.settle();
+      expect(sandbox.slack.messages().filter(isOther)).toHaveLength(1);
+      expect(edits(active[0]!.ts).at(-1)?.text).toContain('firing for 5 min');
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      await queue.close();
+    }
+    await control(sandbox, 'nodes/fill', { cluster: 'us-east-2', node: other, percent: 20 });
+    await evaluate();
+    await evaluate();
+    expect(thread(active[0]!.ts).filter((m) => m.text.startsWith('✅ Resolved'))).toHaveLength(1);
+  }, 30_000);
 });

@@ -21,6 +21,7 @@ function start(): AlertState {
     passing: 0,
     firstSeenAt: 0,
     last: bad,
+    outbox: [],
   };
 }
 

@@ -89,7 +89,7 @@ describe('the check engine', () => {
     expect(report?.status).toBe('unknown');
     expect(report?.results.map((r) => `${r.status} ${r.summary}`)).toEqual([
       'ok us-east-2: no evicted pods',
-      'unknown us-west-2: unreachable (no answer within 0.1 s)',
+      'unknown `us-west-2`: unreachable (no answer within 0.1 s)',
       'ok eu-west-2: no evicted pods',
     ]);
   });
@@ -103,7 +103,7 @@ describe('the check engine', () => {
     expect(results.map((r) => r.summary)).toEqual([
       'us-east-2 fine',
       'us-west-2 fine',
-      'eu-west-2: API error 503 — temporary, try again shortly',
+      '`eu-west-2`: API error 503 — temporary, try again shortly',
     ]);
   });
 

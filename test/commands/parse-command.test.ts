@@ -47,6 +47,20 @@ describe('parseCommand', () => {
     expect(parseCommand(registry, '/ops', 'audit')).toMatchObject({ args: { limit: 10 } });
   });
 
+  it('parses /ops audit filters: --changes, --denied, --user as a mention or a member ID', () => {
+    expect(parseCommand(registry, '/ops', 'audit 5 --changes --denied')).toMatchObject({
+      args: { limit: 5, changes: true, denied: true },
+    });
+    expect(parseCommand(registry, '/ops', 'audit --user <@U0SBOPER01|operator>')).toMatchObject({
+      args: { limit: 10, user: 'U0SBOPER01' },
+    });
+    expect(parseCommand(registry, '/ops', 'audit --user U0SBOPER01')).toMatchObject({
+      args: { user: 'U0SBOPER01' },
+    });
+    const name = usageErrorOf(() => parseCommand(registry, '/ops', 'audit --user @operator'));
+    expect(name.message).toContain('--user takes a Slack member ID');
+  });
+
   it('answers help for empty text, `help`, and `<sub> help`', () => {
     expect(parseCommand(registry, '/ops', '').kind).toBe('help');
     expect(parseCommand(registry, '/ops', 'help').kind).toBe('help');
@@ -56,7 +70,7 @@ describe('parseCommand', () => {
   it('names the right syntax for malformed arguments', () => {
     const tooBig = usageErrorOf(() => parseCommand(registry, '/ops', 'audit 500'));
     expect(tooBig.message).toContain('n must be at most 50');
-    expect(tooBig.usage).toBe('/ops audit [n]');
+    expect(tooBig.usage).toBe('/ops audit [n] [--changes] [--denied] [--user <@U…|member ID>]');
     const unknownFlag = usageErrorOf(() => parseCommand(registry, '/ops', 'status --evn prod'));
     expect(unknownFlag.message).toContain('unknown flag --evn');
     expect(usageErrorOf(() => parseCommand(registry, '/ops', 'job')).message).toContain('missing arguments');

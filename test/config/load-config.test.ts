@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.js';
-import { loadConfig } from '../../src/config/load-config.js';
+import { checkInventoryCredentials, loadConfig } from '../../src/config/load-config.js';
 import { probeUrlVariable } from '../../src/config/probe-urls.js';
 
 const secrets = {
@@ -84,7 +84,6 @@ describe('loadConfig', () => {
         'LOG_LEVEL',
         'AWS_REGION',
         'REDIS_URL',
-        'LITELLM_API_KEY',
         'PROBE_URL_CODER',
         'PROBE_URL_',
       ].sort(),
@@ -124,16 +123,50 @@ describe('loadConfig', () => {
       { variable: 'SLACK_APP_TOKEN', problem: expect.stringContaining('Socket Mode') },
     ]);
 
-    const worker = problemsOf({
+    // The worker's service credentials follow the inventory: none is required before it is read.
+    const worker = loadConfig({
       OPSBOT_ROLE: 'worker',
       REDIS_URL: 'redis://127.0.0.1',
       ...pick('SLACK_BOT_TOKEN'),
     });
-    expect(worker.problems.map((p) => p.variable)).toEqual([
-      'CLOUDFLARE_API_TOKEN',
-      'CODER_SESSION_TOKEN',
-      'LITELLM_API_KEY',
-    ]);
+    expect(worker.coder.sessionToken).toBeUndefined();
+  });
+
+  it('requires the worker’s service credentials only where the inventory uses the service, saying what uses it', () => {
+    const worker = loadConfig({
+      OPSBOT_ROLE: 'worker',
+      REDIS_URL: 'redis://127.0.0.1',
+      ...pick('SLACK_BOT_TOKEN', 'LITELLM_API_KEY'),
+    });
+    const dnsOnly = { name: 'dns.example', dns: { zones: [{ name: 'example.org' }] }, probes: [] };
+    const withCoder = {
+      name: 'ai.coder.com',
+      dns: { zones: [] },
+      probes: [
+        { id: 'coder', kind: 'coder' },
+        { id: 'litellm', kind: 'litellm' },
+      ],
+    };
+    const unused = { name: 'bare', dns: { zones: [] }, probes: [] };
+    expect(() => checkInventoryCredentials(worker, [unused])).not.toThrow();
+    const error = (() => {
+      try {
+        checkInventoryCredentials(worker, [dnsOnly, withCoder]);
+      } catch (err) {
+        return err as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(error.problems.map((p) => p.variable)).toEqual(['CLOUDFLARE_API_TOKEN', 'CODER_SESSION_TOKEN']);
+    expect(error.problems[0]!.problem).toContain('zone example.org (dns.example)');
+    expect(error.problems[1]!.problem).toContain('Coder probe coder (ai.coder.com)');
+    // Roles without a worker never need them.
+    const web = loadConfig({
+      OPSBOT_ROLE: 'web',
+      REDIS_URL: 'redis://127.0.0.1',
+      ...pick('SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET'),
+    });
+    expect(() => checkInventoryCredentials(web, [dnsOnly, withCoder])).not.toThrow();
   });
 
   it('treats blank values as unset and assumes every role when the role itself is invalid', () => {
@@ -141,12 +174,7 @@ describe('loadConfig', () => {
     const variables = error.problems.map((p) => p.variable);
     expect(variables[0]).toBe('OPSBOT_ROLE');
     expect(variables).toEqual(
-      expect.arrayContaining([
-        'REDIS_URL',
-        'SLACK_BOT_TOKEN',
-        'SLACK_SIGNING_SECRET',
-        'CLOUDFLARE_API_TOKEN',
-      ]),
+      expect.arrayContaining(['REDIS_URL', 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET']),
     );
     expect(error.message).not.toContain('boss');
   });

@@ -51,13 +51,13 @@ describe('npm run demo (the interactive shell, input piped)', () => {
     });
     expect(res.status).toBe(200);
     await waitFor(
-      () => out().includes('Applied and verified: scale `provisioners` to 6 (undo)'),
+      () => out().includes('Applied and verified: scale `provisioners` to 6 (scheduled revert)'),
       60_000,
       'revert',
     );
     const arrived = out().slice(idle);
     expect(arrived).toMatch(/^\n {2}┌ opsbot posted in #ops-audit/);
-    expect(arrived).toMatch(/Revert plan .* scale `provisioners` to 6 \(undo\)/);
+    expect(arrived).toMatch(/Revert of plan .* scale `provisioners` to 6 \(scheduled revert\)/);
     await waitFor(() => out().endsWith('[4 Undo]\noperator2@#ops> '), 10_000, 'prompt again');
 
     child.stdin.end();

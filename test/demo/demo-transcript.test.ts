@@ -52,10 +52,10 @@ describe('npm run demo -- --exec: a whole session', () => {
     expect(answerTo(stdout, 'operator2@#ops> buttons')).toMatch(/^\nbuttons: 3 Undo \([^)]*\)\n$/);
 
     // The revert is a BullMQ delayed job: not due after 59 simulated minutes, run at 60.
-    expect(answerTo(stdout, '> advance 59m')).not.toContain('Revert plan');
+    expect(answerTo(stdout, '> advance 59m')).not.toContain('Revert of plan');
     const reverted = answerTo(stdout, '> advance 1m');
-    expect(reverted).toMatch(/Revert plan .* scale `provisioners` to 6 \(undo\)/);
-    expect(reverted).toContain('Applied and verified: scale `provisioners` to 6 (undo)');
+    expect(reverted).toMatch(/Revert of plan .* scale `provisioners` to 6 \(scheduled revert\)/);
+    expect(reverted).toContain('Applied and verified: scale `provisioners` to 6 (scheduled revert)');
     // New buttons continue the numbering; 1 and 2 never come back.
     expect(reverted).toContain('[4 Undo]');
     const lists = stdout.match(/^buttons: .*$/gm) ?? [];

@@ -54,12 +54,12 @@ describe('/diagnose on a healthy environment and with a cluster down', () => {
       const d = await diagnose(sandbox, '/diagnose all');
       const storage = sectionOf(d, 'Node ephemeral storage');
       expect(storage).toMatch(/^❔/);
-      expect(storage).toContain('us-west-2: unreachable (no connection)');
+      expect(storage).toContain('`us-west-2`: unreachable (no connection)');
       // Every check that could only not read that cluster shares one line.
       expect(storage).toContain('*Node pressure (disk, memory)*');
       expect(storage).toContain('8 checks; the rest of each is fine');
       expect(sectionOf(d, 'Coder image digest (control plane = proxies)')).toContain(
-        'proxy:us-west-2: unreachable (no connection)',
+        '`proxy:us-west-2`: unreachable (no connection)',
       );
       // What does not depend on that cluster still answers green.
       expect(d.text).toContain('✅ *Coder and workspace proxy health*');

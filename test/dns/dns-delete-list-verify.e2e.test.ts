@@ -97,6 +97,6 @@ describe('/dns delete', () => {
 
   it('says there is nothing to do for a record that does not exist', async () => {
     const { msgs } = await run(sandbox, 'operator', '/dns delete ghost.ai.coder.com A');
-    expect(ephemeralTo(sandbox, 'operator', msgs)).toContain('Nothing to change');
+    expect(ephemeralTo(sandbox, 'operator', msgs)).toContain('nothing to change');
   });
 });

@@ -79,7 +79,7 @@ describe('/dns rollback', () => {
     expect(ephemeralTo(sandbox, 'operator', msgs)).toContain(`Planning the rollback of \`${planId}\``);
     const plan = planIn(msgs);
     expect(plan.thread_ts).toBe(original.ts);
-    expect(plan.text).toContain(`Revert plan \`${planId}\``);
+    expect(plan.text).toContain(`Revert of plan \`${planId}\``);
     expect(shown(plan)).toContain(`After:* \`${OREGON}\``);
     const applied = await press(sandbox, 'operator2', plan, 'plan.approve');
     expect(resultIn(applied)?.text).toContain('Applied and verified');
@@ -117,7 +117,7 @@ describe('undoing a change only an admin may make', () => {
   it('Undo of a forced sync pressed by an admin is planned and, once approved, applied', async () => {
     const { result } = await forcedSync();
     const plan = planIn(await press(sandbox, 'admin', result, 'plan.undo'));
-    expect(plan.text).toContain('Revert plan');
+    expect(plan.text).toContain('Revert of plan');
     const applied = await press(sandbox, 'operator', plan, 'plan.approve');
     expect(resultIn(applied)?.text).toContain('Applied and verified');
     expect(emeaRecords()).toEqual([]);

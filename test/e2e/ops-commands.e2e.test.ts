@@ -45,8 +45,9 @@ describe('/ops over signed HTTP, end to end', () => {
       (m) => ephemeralTo('operator')(m) && m.text.startsWith('Status of') && m.text.includes('paused'),
     );
     expect(status.text).toContain('1 deployment(s) and 1 DNS record(s) differ from the inventory');
+    // One icon per line: off the inventory is a warning, not green with a warning beside it.
     expect(status.text).toContain(
-      '`key-rotator` (litellm/litellm-key-rotator): 0/0 ready — :warning: inventory default 1',
+      ':warning: `key-rotator` (litellm/litellm-key-rotator): 0/0 ready — inventory default 1',
     );
     expect(status.text).toContain('`oregon-proxy.ai.coder.com` CNAME → elsewhere.example.net — drift');
     sandbox.sim.kube.control.setReplicas('us-east-2', 'litellm', 'litellm-key-rotator', 1);
@@ -64,9 +65,9 @@ describe('/ops over signed HTTP, end to end', () => {
       expect(status.text).toContain(
         'Status of ai.coder.com: us-west-2: API error 503 — temporary, try again shortly; Cloudflare: unreachable (no connection)',
       );
-      expect(status.text).toContain(
-        '`proxy:us-west-2` (coder/coder): API error 503 — temporary, try again shortly',
-      );
+      // Said once for the cluster, not again on each of its deployments.
+      expect(status.text).toContain(':white_circle: `proxy:us-west-2` (coder/coder): not read');
+      expect(status.text.match(/API error 503/g)).toHaveLength(1);
       expect(status.text).toContain(':red_circle: Cloudflare: unreachable (no connection)');
       // The raw messages (long, naming internal endpoints) stay out of Slack …
       expect(status.text).not.toContain('answered 503');
@@ -102,7 +103,9 @@ describe('/ops over signed HTTP, end to end', () => {
     const jobs = await sandbox.slack.waitFor(
       (m) => ephemeralTo('operator')(m) && m.text.startsWith('Jobs ('),
     );
-    expect(jobs.text).toContain(`\`${jobId}\` ops.status — completed`);
+    // What the job did, not the queue's id: the command as typed, and how it ended.
+    expect(jobs.text).toMatch(/:white_check_mark: `\/ops status` — done <!date\^\d+\^[^>]*> · <@U/);
+    expect(jobs.text).not.toContain(jobId);
     await sandbox.slack.command('operator', `/ops job ${jobId}`);
     const one = await sandbox.slack.waitFor(
       (m) => ephemeralTo('operator')(m) && m.text.includes(jobId) && m.text.includes('finished'),

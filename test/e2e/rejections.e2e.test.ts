@@ -79,7 +79,7 @@ describe('refusals: each answered plainly, audited, and nothing queued', () => {
       'operator',
       '/ops audit 500',
       'ops',
-      /n must be at most 50\.\nUsage: `\/ops audit \[n\]`/,
+      /n must be at most 50\.\nUsage: `\/ops audit \[n\] \[--changes\]/,
       'n must be at most 50',
     ],
     [

@@ -111,7 +111,7 @@ describe('user mistakes read as such', () => {
     await sandbox.slack.command('operator', '/scale provisioners:experimental 2');
     await until(() => ephemeralsAfter('operator', seq).length > 0);
     const [note] = ephemeralsAfter('operator', seq);
-    expect(note!.text).toMatch(/^:warning: Could not plan that: Nothing to change/);
+    expect(note!.text).toMatch(/^:warning: Could not plan that: nothing to change/);
     await auditEntry((e) => e.outcome === 'refused' && e.action === 'scale.apply');
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shiftDelayedJobs } from '../../src/sandbox/shift-delayed-jobs.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
@@ -98,6 +98,17 @@ describe('the ops notice', () => {
     await expectGolden('plan-notice-pending', shot(notice));
     await approve('operator2', notice);
     await expectGolden('plan-notice-applied', shot(latest(sandbox, notice)));
+    // Shown in /ops status, as the help of /ops notice promises.
+    const after = mark(sandbox);
+    await sandbox.slack.command('viewer', '/ops status');
+    const status = await next(
+      sandbox,
+      after,
+      (m) => ephemeralTo('viewer')(m) && m.text.startsWith('Status of'),
+    );
+    expect(status.text).toContain(
+      ':loudspeaker: *Ops notice:* Workshop 16:00–18:00 UTC: no changes without the on-call',
+    );
   });
 });
 
@@ -147,7 +158,7 @@ describe('a rotation pause', () => {
     const resume = await next(
       sandbox,
       after,
-      (m) => inThreadOf(pause)(m) && m.text.startsWith('Revert plan'),
+      (m) => inThreadOf(pause)(m) && m.text.startsWith('Revert of plan'),
     );
     const result = await next(sandbox, after, (m) => inThreadOf(pause)(m) && isResult(m));
     await sandbox.slack.settle();

@@ -104,6 +104,13 @@ describe('reads', () => {
     const audit = await read('viewer', '/ops audit 6', (m) => m.text.startsWith('Audit log'));
     await expectGolden('ops-audit', messageShot(sandbox, audit));
     await sandbox.slack.settle();
+    // Filtered: the refusals of one person (given as Slack escapes a mention).
+    const operator = sandbox.slack.user('operator');
+    const denied = await read('viewer', `/ops audit 3 --denied --user <@${operator}|operator>`, (m) =>
+      m.text.startsWith('Audit log'),
+    );
+    await expectGolden('ops-audit-denied', messageShot(sandbox, denied));
+    await sandbox.slack.settle();
   });
 
   it('/dns list and /dns verify', async () => {
@@ -122,6 +129,9 @@ describe('reads', () => {
   it('/scale recommend, /rotation status, /images status, /ops alerts', async () => {
     const recommend = await read('viewer', '/scale recommend 25', (m) => m.text.startsWith('*Capacity for'));
     await expectGolden('scale-recommend', messageShot(sandbox, recommend));
+    // More users than the table covers: what it would take, not the last tier's count.
+    const beyond = await read('viewer', '/scale recommend 200', (m) => m.text.startsWith('*Capacity for'));
+    await expectGolden('scale-recommend-beyond-table', messageShot(sandbox, beyond));
     const rotation = await read('viewer', '/rotation status', (m) => m.text.startsWith('*Key rotation in'));
     await expectGolden('rotation-status-running', messageShot(sandbox, rotation));
     const images = await read('viewer', '/images status', (m) => m.text.startsWith('*Images in'));

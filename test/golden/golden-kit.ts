@@ -178,6 +178,9 @@ const RULES: Rule[] = [
     (_n, _all, head) => `${head}<duration>`,
   ],
   [/(🔎[^\n]*· )\d+\.\d s\b/gu, (_n, _all, head) => `${head}<seconds> s`],
+  // How long a workshop smoke test took, and a workshop's id inside its workspace names.
+  [/(command ran, deleted \()\d+\.\d s\)/g, (_n, _all, head) => `${head}<seconds> s)`],
+  [/\bw-[0-9a-f]{8}\b/g, (n, id) => n.of('workshop', id)],
   [
     /sent in \d+\.\d s(, \d+\.\d MB\/s)?/g,
     (_n, _all, rate) => `sent in <seconds> s${rate ? ', <rate> MB/s' : ''}`,

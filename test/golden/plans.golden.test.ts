@@ -248,7 +248,7 @@ describe('a scheduled revert', () => {
     const revert = await next(
       sandbox,
       after,
-      (m) => inThreadOf(litellm)(m) && m.text.startsWith('Revert plan'),
+      (m) => inThreadOf(litellm)(m) && m.text.startsWith('Revert of plan'),
     );
     await next(sandbox, after, (m) => inThreadOf(litellm)(m) && m.text.includes('Applied and verified'));
     await sandbox.slack.settle();
@@ -258,5 +258,21 @@ describe('a scheduled revert', () => {
       .messages()
       .findLast((m) => inThreadOf(litellm)(m) && m.text.includes('Applied and verified'))!;
     await expectGolden('plan-scheduled-revert-result', shot(result));
+  });
+
+  it('refused when someone changed the count meanwhile, with the commands that set it by hand', async () => {
+    const coder = await plan('operator', '/scale coder 3 --for 1h');
+    await sandbox.slack.press('operator2', coder, 'plan.approve');
+    await next(sandbox, 0, (m) => inThreadOf(coder)(m) && hasButton(m, 'plan.undo'));
+    await sandbox.slack.settle();
+    sandbox.sim.kube.control.setReplicas('us-east-2', 'coder', 'coder', 4);
+    const after = mark(sandbox);
+    await advance(61 * 60_000);
+    const refused = await next(sandbox, after, (m) => inThreadOf(coder)(m) && m.text.includes('did not run'));
+    await expectGolden('revert-refused-scale', shot(refused));
+    await sandbox.slack.settle();
+    expect(deployment(sandbox, 'us-east-2', 'coder', 'coder').desired).toBe(4);
+    sandbox.sim.kube.control.setReplicas('us-east-2', 'coder', 'coder', 2);
+    await until(() => deployment(sandbox, 'us-east-2', 'coder', 'coder').ready === 2);
   });
 });

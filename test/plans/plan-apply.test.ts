@@ -61,7 +61,7 @@ describe('applying plans', () => {
         m.threadTs === applied.messageTs &&
         w.chat.buttons(m)[0]?.action_id === 'plan.approve',
     );
-    expect(undoMessage.text).toContain(`Revert plan \`${id}\``);
+    expect(undoMessage.text).toContain(`Revert of plan \`${id}\``);
     expect(JSON.stringify(undoMessage.blocks)).toContain('*Before:* \\"on\\"\\n*After:* \\"off\\"');
     const undoId = w.chat.buttons(undoMessage)[0]!.value;
     // Bob asked for the undo, so Alice approves it.
@@ -70,7 +70,7 @@ describe('applying plans', () => {
     expect(await flag(w, 'banner')).toBe('off');
     expect((await w.deps.plans.get(id))!.revertedBy).toBe(undoId);
     await expect(requestUndo(w.deps, { planId: id, requester: BOB, jobId: 'undo-again' })).rejects.toThrow(
-      `already undone by plan ${undoId}`,
+      `already undone by plan \`${undoId}\``,
     );
     expect((await flagHistory(w.redis, w.prefix)).map((h) => [h.from, h.to])).toEqual([
       ['off', 'on'],
@@ -85,9 +85,9 @@ describe('applying plans', () => {
     await statusOf(w, id, 'applied');
     await setFlag(w, 'banner', 'edited');
     await requestUndo(w.deps, { planId: id, requester: BOB, jobId: `undo-${id}` });
-    const undoMessage = await w.chat.waitFor((m) => m.via === 'post' && m.text.startsWith('Revert plan'));
+    const undoMessage = await w.chat.waitFor((m) => m.via === 'post' && m.text.startsWith('Revert of plan'));
     expect(JSON.stringify(undoMessage.blocks)).toContain(
-      `the value was changed by someone else after plan ${id} was applied`,
+      `The value was changed by someone else after plan \`${id}\` was applied`,
     );
     expect(JSON.stringify(undoMessage.blocks)).toContain('*Before:* \\"edited\\"\\n*After:* unset');
   });
@@ -118,7 +118,7 @@ describe('applying plans', () => {
     const audit = await w.deps.audit.latest(10);
     expect(audit.find((a) => a.outcome === 'requested' && a.planId === revertPlanId)).toMatchObject({
       actor: 'opsbot',
-      detail: expect.stringContaining(`scheduled revert of plan ${id}`),
+      detail: expect.stringContaining(`scheduled revert of plan \`${id}\``),
     });
   });
 
@@ -131,8 +131,9 @@ describe('applying plans', () => {
     await setFlag(w, 'rotation', 'scaled-by-hand');
     const note = await w.chat.waitFor((m) => m.via === 'post' && m.text.includes('scheduled revert'));
     expect(note.threadTs).toBe(applied.messageTs);
-    expect(note.text).toContain('Not reverting (set flag `rotation` to "running")');
-    expect(note.text).toContain('current value: "scaled-by-hand"');
+    expect(note.text).toBe(
+      `:warning: The scheduled revert of plan \`${id}\` did not run: someone changed the value since the plan was applied, and reverting (set flag \`rotation\` to "running") would overwrite their change (current value: "scaled-by-hand")\nIf it should still change, plan it again from the current value.`,
+    );
     expect(await flag(w, 'rotation')).toBe('scaled-by-hand');
     expect(await lastAudit(w, (a) => a.outcome === 'refused')).toMatchObject({ actor: 'opsbot', planId: id });
   });
@@ -145,7 +146,7 @@ describe('applying plans', () => {
     const revertJob = revertJobId(id, applied.revertAt!);
     expect((await w.queue.jobs.get(revertJob))?.state).toBe('delayed');
     await requestUndo(w.deps, { planId: id, requester: BOB, jobId: `undo-${id}` });
-    const undoMessage = await w.chat.waitFor((m) => m.via === 'post' && m.text.startsWith('Revert plan'));
+    const undoMessage = await w.chat.waitFor((m) => m.via === 'post' && m.text.startsWith('Revert of plan'));
     const undoId = w.chat.buttons(undoMessage)[0]!.value;
     await approve(w, undoId, ALICE);
     await statusOf(w, undoId, 'applied');

@@ -50,7 +50,9 @@ describe('plan lifecycle', () => {
     const id = await plan(w, { name: 'banner', value: 'on' });
     await expect(
       approvePlan(w.deps, { planId: id, approver: ALICE, approverRole: 'admin', now: w.clock.now() }),
-    ).rejects.toThrow(`flag.set needs a second person: someone other than <@${ALICE}> must approve it.`);
+    ).rejects.toThrow(
+      `Setting an ops flag needs a second person to approve: someone other than <@${ALICE}>, who asked for it, must press Approve.`,
+    );
     expect((await w.deps.plans.get(id))!.status).toBe('pending');
     const [denied] = await w.deps.audit.latest(1);
     expect(denied).toMatchObject({ outcome: 'denied', actor: ALICE, planId: id });
@@ -93,7 +95,7 @@ describe('plan lifecycle', () => {
     const id = await plan(w, { name: 'banner', value: 'on' });
     await expect(
       approvePlan(w.deps, { planId: id, approver: VIEWER, approverRole: 'viewer', now: w.clock.now() }),
-    ).rejects.toThrow('Approving flag.set needs the operator role; you are viewer.');
+    ).rejects.toThrow('Approving this plan (setting an ops flag) needs the operator role; you are viewer.');
     expect((await w.deps.audit.latest(1))[0]).toMatchObject({ outcome: 'denied', actor: VIEWER });
   });
 
@@ -104,7 +106,7 @@ describe('plan lifecycle', () => {
     w.clock.advance(16 * 60_000); // planTtlMinutes is 15
     await expect(
       approvePlan(w.deps, { planId: id, approver: BOB, approverRole: 'operator', now: w.clock.now() }),
-    ).rejects.toThrow('This plan expired; run the command again.');
+    ).rejects.toThrow(`Plan \`${id}\` expired; run the command again.`);
     expect((await w.deps.plans.get(id))!.status).toBe('expired');
     expect(w.chat.current(message.ts)!.text).toContain('(expired)');
     expect(w.chat.buttons(w.chat.current(message.ts))).toEqual([]);
@@ -113,7 +115,7 @@ describe('plan lifecycle', () => {
     // Even the requester, who could never approve it, is told it expired.
     await expect(
       approvePlan(w.deps, { planId: id, approver: ALICE, approverRole: 'operator', now: w.clock.now() }),
-    ).rejects.toThrow('This plan expired');
+    ).rejects.toThrow(`Plan \`${id}\` expired`);
   });
 
   it('expires a plan nobody decided on by itself, taking its buttons away', async () => {
@@ -139,7 +141,11 @@ describe('plan lifecycle', () => {
     expect(clicks.filter((c) => c.status === 'fulfilled' && !c.value.duplicate)).toHaveLength(1);
     await statusOf(w, id, 'applied');
     const late = approvePlan(w.deps, { planId: id, approver: 'UCAROL', approverRole: 'admin', now });
-    await expect(late).rejects.toThrow('This plan is already applied');
+    await expect(late).rejects.toThrow(
+      new RegExp(
+        `^Plan \`${id}\` was already approved by <@(${BOB}|UCAROL)> and applied; nothing more to do\\.$`,
+      ),
+    );
     expect(await flagHistory(w.redis, w.prefix)).toHaveLength(1);
     expect((await w.deps.audit.latest(10)).filter((a) => a.outcome === 'applied')).toHaveLength(1);
   });
@@ -159,7 +165,7 @@ describe('plan lifecycle', () => {
     });
     await expect(
       approvePlan(w.deps, { planId: id, approver: BOB, approverRole: 'operator', now: w.clock.now() }),
-    ).rejects.toThrow('This plan is already cancelled');
+    ).rejects.toThrow(`Plan \`${id}\` was cancelled by <@${ALICE}>; nothing more to do.`);
     expect((await w.deps.audit.latest(1))[0]).toMatchObject({ outcome: 'cancelled', actor: ALICE });
   });
 
@@ -178,7 +184,7 @@ describe('plan lifecycle', () => {
     const note = await w.chat.waitFor((m) => m.via === 'ephemeral');
     expect(note).toMatchObject({ user: ALICE, channel: CHANNEL });
     expect(note.text).toBe(
-      ':warning: Could not plan that: Nothing to change: set flag `banner` to "same" is already in effect ("same").',
+      ':warning: Could not plan that: nothing to change: set flag `banner` to "same" would leave it as it is ("same").',
     );
     expect(w.chat.posts()).toHaveLength(0);
   });

@@ -42,6 +42,10 @@ const StateFile = z
     }),
     aws: z.object({ endpoint: url, accessKeyId: z.string(), secretAccessKey: z.string() }),
     registries: z.object({ 'ghcr.io': url, ecr: url }),
+    tls: z.object({
+      address: z.string().regex(/^127\.0\.0\.1:\d+$/),
+      caCert: z.string().startsWith('-----BEGIN CERTIFICATE-----'),
+    }),
     controlUrl: url,
   })
   .strict();

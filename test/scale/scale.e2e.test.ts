@@ -115,7 +115,7 @@ describe('/scale', () => {
     expect(deployment(sandbox, 'us-east-2', 'coder', 'coder-provisioner-experimental').desired).toBe(3);
     expect(threadOf(sandbox, plan).some((m) => m.text.includes('Reverts automatically'))).toBe(true);
     await sandbox.slack.waitFor((m) =>
-      m.text.includes(`Revert plan \`${/p-[0-9a-f]+/.exec(plan.text)?.[0]}\``),
+      m.text.includes(`Revert of plan \`${/p-[0-9a-f]+/.exec(plan.text)?.[0]}\``),
     );
     await until(() => {
       const d = deployment(sandbox, 'us-east-2', 'coder', 'coder-provisioner-experimental');

@@ -78,7 +78,7 @@ describe('a click is judged against its plan, not its channel', () => {
     await sandbox.slack.press('operator2', plan, 'plan.approve');
     await sandbox.slack.settle();
     expect(demo().desired).toBe(2);
-    expect(ephemeralsFor(sandbox, 'operator2').join('\n')).toContain('already applied');
+    expect(ephemeralsFor(sandbox, 'operator2').join('\n')).toContain('and applied; nothing more to do');
   });
 });
 
@@ -91,7 +91,7 @@ describe('Undo', () => {
     );
     const undoOf = (seen: number) =>
       sandbox.slack.waitFor(
-        (m) => m.seq > seen && m.via === 'chat.postMessage' && m.text.startsWith('Revert plan'),
+        (m) => m.seq > seen && m.via === 'chat.postMessage' && m.text.startsWith('Revert of plan'),
       );
     let seen = sandbox.slack.messages().length;
     await sandbox.slack.press('operator', result, 'plan.undo');
@@ -102,7 +102,7 @@ describe('Undo', () => {
     expect(
       sandbox.slack
         .messages()
-        .filter((m) => m.seq > seen && m.via === 'chat.postMessage' && m.text.startsWith('Revert plan')),
+        .filter((m) => m.seq > seen && m.via === 'chat.postMessage' && m.text.startsWith('Revert of plan')),
     ).toHaveLength(1);
     expect(ephemeralsFor(sandbox, 'operator').join('\n')).toContain('is already pending');
     await sandbox.slack.press('operator', firstUndo, 'plan.cancel');

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postSlashCommand } from '../../src/sandbox/slack/send-to-bot.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
@@ -11,7 +11,10 @@ import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 // Runs what the image runs: `npm run build`, then `node dist/src/main.js` as its own process,
 // configured only through the environment, against the simulated ai.coder.com.
 const ROOT = resolve('.');
-const MAIN = join(ROOT, 'dist/src/main.js');
+const DIST = join(ROOT, 'dist/src');
+const MAIN = join(DIST, 'main.js');
+// Development-only code: the production build must neither emit nor import it.
+const DEV_ONLY = ['sandbox', 'demo'].map((dir) => join(DIST, dir));
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -43,25 +46,45 @@ async function waitForHealthy(base: string, child: ChildProcess, output: () => s
   }
 }
 
+const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
+
+/** The relative imports (resolved to files) and the packages a compiled file imports. */
+function importsOf(file: string): { files: string[]; packages: string[] } {
+  const files: string[] = [];
+  const packages: string[] = [];
+  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+    const spec = m[1]!;
+    if (spec.startsWith('.')) files.push(resolve(dirname(file), spec));
+    else if (!spec.startsWith('node:') && !builtinModules.includes(spec))
+      packages.push(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+  }
+  return { files, packages };
+}
+
 /** Files and bare imports reachable from the entry point, following the compiled relative imports. */
 function importGraph(entry: string): { files: Set<string>; packages: Set<string> } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const pending = [entry];
-  const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g;
   while (pending.length > 0) {
     const file = pending.pop()!;
     if (seen.has(file)) continue;
     seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-      const spec = m[1]!;
-      if (spec.startsWith('.')) pending.push(resolve(dirname(file), spec));
-      else if (!spec.startsWith('node:') && !builtinModules.includes(spec))
-        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
-    }
+    const found = importsOf(file);
+    pending.push(...found.files);
+    for (const name of found.packages) packages.add(name);
   }
   return { files: seen, packages };
 }
+
+/** Every file the build wrote under `dir`. */
+function emitted(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+const devOnly = (file: string) => DEV_ONLY.some((dir) => file === dir || file.startsWith(`${dir}/`));
 
 describe('the built artifact (dist/src/main.js)', () => {
   let sandbox: Sandbox;
@@ -71,6 +94,8 @@ describe('the built artifact (dist/src/main.js)', () => {
   const cwd = mkdtempSync(join(tmpdir(), 'opsbot-artifact-'));
 
   beforeAll(async () => {
+    // As `npm run build`: from an empty dist/, so a file left by an older build cannot hide a leak.
+    rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
     const build = spawnSync(
       process.execPath,
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
@@ -130,6 +155,18 @@ describe('the built artifact (dist/src/main.js)', () => {
     expect(packages.size).toBeGreaterThan(0);
     for (const name of packages)
       expect(Object.keys(pkg.dependencies), `${name} is imported at run time`).toContain(name);
+  });
+
+  it('leaves the sandbox and the demo out: nothing in dist/ is or imports src/sandbox or src/demo', () => {
+    const files = emitted(DIST);
+    expect(files).toContain(MAIN);
+    expect(files.filter(devOnly).map((f) => relative(ROOT, f))).toEqual([]);
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      for (const target of importsOf(file).files) {
+        expect(devOnly(target), `${relative(ROOT, file)} imports ${relative(ROOT, target)}`).toBe(false);
+        expect(existsSync(target), `${relative(ROOT, file)} imports ${relative(ROOT, target)}`).toBe(true);
+      }
+    }
   });
 
   it('serves /healthz, /readyz and /metrics on PORT', async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { EnvSchema, SECRET_VARIABLES } from '../../src/config/env-schema.js';
-import { missingRequirements } from '../../src/config/role-requirements.js';
+import { INVENTORY_CREDENTIALS, missingRequirements } from '../../src/config/role-requirements.js';
 import { chartRbac, grants } from './chart-rbac.js';
 import { findKubeCalls, KUBE_METHOD_PERMISSIONS } from './kube-permissions.js';
 import { roleSecretEnv } from './role-secret-env.js';
@@ -76,8 +76,19 @@ describe('Helm chart templates (structure, without Helm)', () => {
     const required = missingRequirements(env)
       .map((p) => p.variable)
       .filter((v) => v !== 'REDIS_URL');
-    expect(roleSecretEnv(text('_env.tpl'), role, mode).sort()).toEqual(required.sort());
+    // The worker also gets the service credentials the inventory may need, as optional keys.
+    const byInventory = role === 'worker' ? INVENTORY_CREDENTIALS.map((c) => c.variable) : [];
+    expect(roleSecretEnv(text('_env.tpl'), role, mode).sort()).toEqual([...required, ...byInventory].sort());
     expect(text('_env.tpl')).toContain('include "opsbot.redisEnv" $root');
+  });
+
+  it('hands the inventory-dependent credentials as optional Secret keys, the rest as required ones', () => {
+    const env = text('_env.tpl');
+    for (const { variable } of INVENTORY_CREDENTIALS)
+      expect(env).toMatch(new RegExp(`"name" "${variable}" [^}]*"optional" true`));
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'])
+      expect(env).not.toMatch(new RegExp(`"name" "${variable}" [^}]*"optional"`));
+    expect(text('_helpers.tpl')).toMatch(/\{\{- if \.optional \}\}\s*\n\s*optional: true/);
   });
 
   it('pods run locked down: no ServiceAccount token, non-root, read-only root, no escalation', () => {
@@ -155,6 +166,20 @@ describe('Helm chart RBAC (least privilege)', () => {
     }
     expect(rbac.cluster.some((r) => r.resources.includes('secrets'))).toBe(false);
     expect(rbac.namespaced.some((r) => r.resources.includes('secrets'))).toBe(false);
+  });
+
+  it('README agrees with the chart: it names only granted resources, and leaves the rules to DEPLOYING.md', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('#### Kubernetes RBAC'),
+      readme.indexOf('### Timeouts and unreachable'),
+    );
+    expect(section).toContain('docs/DEPLOYING.md#kubernetes-rbac-group-opsbot-every-cluster');
+    expect(section).not.toMatch(/kind: (Cluster)?Role/);
+    const granted = new Set(everyRule.flatMap((r) => r.resources));
+    for (const [, resource] of section.matchAll(/`([a-z/]+)`/g))
+      if (/^[a-z]+(\/[a-z]+)?$/.test(resource!) && !resource!.includes('opsbot') && resource!.endsWith('s'))
+        expect(granted, `README names ${resource}`).toContain(resource);
   });
 
   it('justifies every grant in docs/DEPLOYING.md', () => {

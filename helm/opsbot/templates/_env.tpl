@@ -1,7 +1,8 @@
 {{/*
 Environment of one role. Each role gets only the credentials it needs (src/config/role-requirements.ts):
 web: the Slack bot token plus the signing secret (http) or app token (socket); worker: the Slack bot
-token, Cloudflare, Coder and LiteLLM; scheduler: nothing but Redis.
+token, and Cloudflare, Coder and LiteLLM as optional keys (the bot requires each only where the
+inventory uses that service, and says so at start); scheduler: nothing but Redis.
 */}}
 {{- define "opsbot.env" -}}
 {{- $root := .root }}
@@ -36,9 +37,9 @@ token, Cloudflare, Coder and LiteLLM; scheduler: nothing but Redis.
 {{ include "opsbot.secretEnv" (dict "root" $root "name" "SLACK_SIGNING_SECRET" "key" $keys.slackSigningSecret) }}
 {{- end }}
 {{- if eq $role "worker" }}
-{{ include "opsbot.secretEnv" (dict "root" $root "name" "CLOUDFLARE_API_TOKEN" "key" $keys.cloudflareApiToken) }}
-{{ include "opsbot.secretEnv" (dict "root" $root "name" "CODER_SESSION_TOKEN" "key" $keys.coderSessionToken) }}
-{{ include "opsbot.secretEnv" (dict "root" $root "name" "LITELLM_API_KEY" "key" $keys.litellmApiKey) }}
+{{ include "opsbot.secretEnv" (dict "root" $root "name" "CLOUDFLARE_API_TOKEN" "key" $keys.cloudflareApiToken "optional" true) }}
+{{ include "opsbot.secretEnv" (dict "root" $root "name" "CODER_SESSION_TOKEN" "key" $keys.coderSessionToken "optional" true) }}
+{{ include "opsbot.secretEnv" (dict "root" $root "name" "LITELLM_API_KEY" "key" $keys.litellmApiKey "optional" true) }}
 {{- end }}
 {{- with $root.Values.extraEnv }}
 {{ toYaml . }}

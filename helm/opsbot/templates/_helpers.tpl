@@ -69,13 +69,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* One environment variable read from the credentials Secret. */}}
+{{/* One environment variable read from the credentials Secret; `optional` when the key may be absent. */}}
 {{- define "opsbot.secretEnv" -}}
 - name: {{ .name }}
   valueFrom:
     secretKeyRef:
       name: {{ .root.Values.secrets.name }}
       key: {{ .key }}
+{{- if .optional }}
+      optional: true
+{{- end }}
 {{- end }}
 
 {{/* Settings the chart cannot express in values.schema.json. */}}

@@ -113,13 +113,30 @@ export class EksClusterAccess {
             ? { kind: /Timeout/i.test(name) ? 'timeout' : 'unreachable' }
             : { kind: status === 429 ? 'rate-limited' : 'server-error', status }),
         });
-      throw new UserError(
-        `Could not describe EKS cluster ${cluster.eksName} in ${cluster.region} (${name}: ${(err as Error).message}). opsbot's IAM role needs eks:DescribeCluster on it.`,
-      );
+      throw describeRefusal(cluster, name);
     }
   }
 
   destroy(): void {
     for (const c of this.eksClients.values()) c.destroy();
   }
+}
+
+/**
+ * EKS refused DescribeCluster: each cause gets the advice that fits it. A cluster that does not exist is an
+ * inventory (or region) mistake, not a missing permission; only AccessDenied is the IAM role's to fix.
+ */
+export function describeRefusal(cluster: Cluster, errorName: string): UserError {
+  const where = `EKS cluster \`${cluster.eksName}\` in ${cluster.region}`;
+  if (/NotFound/.test(errorName))
+    return new UserError(
+      `EKS has no cluster named \`${cluster.eksName}\` in ${cluster.region} (${errorName}). Check \`eksName\` and \`region\` of cluster ${cluster.id} in the inventory.`,
+    );
+  if (/UnrecognizedClient|InvalidClientTokenId/.test(errorName))
+    return new UserError(
+      `AWS did not accept opsbot's credentials while describing ${where} (${errorName}). Check the worker's IAM role (EKS Pod Identity or IRSA) and its ServiceAccount.`,
+    );
+  return new UserError(
+    `AWS denied describing ${where} (${errorName}). opsbot's IAM role needs eks:DescribeCluster on it (infra/terraform).`,
+  );
 }

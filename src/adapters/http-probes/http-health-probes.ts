@@ -7,7 +7,9 @@ import type {
   HealthProbes,
   LitellmReadiness,
   ProbeAnswer,
+  TlsAnswer,
 } from '../../ports/health-probes.js';
+import { readPeerCertificate } from './read-peer-certificate.js';
 
 export interface HttpHealthProbesOptions {
   /** Probe id → base URL overriding the inventory's (`PROBE_URL_<ID>`; the sandbox uses them). */
@@ -16,6 +18,8 @@ export interface HttpHealthProbesOptions {
   litellmApiKey?: string;
   /** Deadline of one request (default 5 s). */
   timeoutMs?: number;
+  /** The TLS check's overrides (`PROBE_TLS_*`): where to connect per probe id, a CA to trust too. */
+  tls?: { connect?: Record<string, { host: string; port: number }>; caPem?: string };
 }
 
 const Severity = z.enum(['ok', 'warning', 'error']);
@@ -101,6 +105,9 @@ export class HttpHealthProbes implements HealthProbes {
     if (!key) return undefined;
     const res = await this.fetch(probe, '/key/info', { Authorization: `Bearer ${key}` });
     const text = await res.text();
+    // An expired key is refused (400 `expired_key`), the refusal saying when it expired.
+    const expired = expiredAt(text);
+    if (expired !== undefined) return expired;
     if (res.status === 401 || res.status === 403)
       throw new UserError(
         `LiteLLM (${probe.id}) refused opsbot's key (${res.status}); renew LITELLM_API_KEY.`,
@@ -114,8 +121,21 @@ export class HttpHealthProbes implements HealthProbes {
     const expires = info.info?.expires ?? null;
     if (expires === null) return null;
     // LiteLLM writes Python ISO times, often without a zone: those are UTC.
-    const at = Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(expires) ? expires : `${expires}Z`);
+    const at = pythonTime(expires);
     return Number.isNaN(at) ? null : at;
+  }
+
+  async tlsCertificate(probe: Probe): Promise<TlsAnswer> {
+    const url = new URL(probe.url);
+    if (url.protocol !== 'https:')
+      throw new UserError(`${probe.id} is not an https URL: no certificate to check.`);
+    const to = this.opts.tls?.connect?.[probe.id] ?? { host: url.hostname, port: Number(url.port || 443) };
+    return readPeerCertificate({
+      ...to,
+      servername: url.hostname,
+      timeoutMs: this.timeoutMs,
+      ...(this.opts.tls?.caPem ? { extraCa: this.opts.tls.caPem } : {}),
+    });
   }
 
   private async coderJson(probe: Probe, path: string, doing: string): Promise<unknown> {
@@ -162,4 +182,21 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** LiteLLM writes Python times (`2026-01-31 12:00:00.123456+00:00`, often without a zone: UTC). */
+function pythonTime(text: string): number {
+  const iso = text
+    .trim()
+    .replace(' ', 'T')
+    .replace(/(\.\d{3})\d+/, '$1');
+  return Date.parse(/[zZ]|[+-]\d{2}:?\d{2}$/.test(iso) ? iso : `${iso}Z`);
+}
+
+/** When LiteLLM's refusal of an expired key says it expired (`Expired Key. Key Expiry time …`), if it is one. */
+function expiredAt(text: string): number | undefined {
+  const match = /Expired Key\. Key Expiry time (\S+ \S+|\S+)/.exec(text);
+  if (!match) return undefined;
+  const at = pythonTime(match[1] as string);
+  return Number.isNaN(at) ? undefined : at;
 }

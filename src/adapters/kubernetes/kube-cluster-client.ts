@@ -141,6 +141,21 @@ export class KubeClusterClient implements ClusterClient {
     }
   }
 
+  async secretAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
+    const doing = `reading the annotations of secret ${namespace}/${name}`;
+    try {
+      const secret = await this.call(doing, (kc) =>
+        kc
+          .makeApiClient(CoreV1Api)
+          .readNamespacedSecret({ namespace, name }, setHeaderOptions('Accept', METADATA_ONLY)),
+      );
+      return { ...(secret.metadata?.annotations ?? {}) };
+    } catch (err) {
+      if ((err as { code?: number }).code === 404) return undefined;
+      throw classifyKubeError(err, this.clusterId, doing);
+    }
+  }
+
   async listNodes(): Promise<NodeState[]> {
     return this.pages<NodeState>('listing nodes', async (kc, cont) => {
       const list = await kc.makeApiClient(CoreV1Api).listNode({ limit: this.pageSize, ...cont });

@@ -30,9 +30,14 @@ export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Pro
     const answers = res.answers.filter((a) => a.type === TYPE_CODES[qtype] && a.name.toLowerCase() === owner);
     const data = answers.map((a) => clean(qtype, a.data)).sort();
     if (item.records.length === 0) {
+      // A deleted record: the resolver either has nothing (said as such) or still serves a cached answer.
       const now =
-        res.status === 3 ? 'no such name (NXDOMAIN)' : data.length ? listed(data) : `no ${qtype} answer`;
-      return { ok: true, line: `\`${item.name}\` ${item.type}: resolver now answers ${now}` };
+        res.status === 3
+          ? 'resolver now finds no such name (NXDOMAIN)'
+          : data.length
+            ? `resolver still answers ${listed(data)} (a cached answer can last up to the old TTL)`
+            : `resolver now has no ${qtype} answer`;
+      return { ok: true, line: `\`${item.name}\` ${item.type}: ${now}` };
     }
     if (proxied)
       return data.length > 0
@@ -47,7 +52,7 @@ export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Pro
       ? { ok, line: `\`${item.name}\` ${item.type}: resolver answers ${listed(data)}` }
       : {
           ok,
-          line: `\`${item.name}\` ${item.type}: resolver answers ${listed(data) || `nothing (status ${res.status})`}, expected ${listed(expected)} (a cached answer can last up to the old TTL)`,
+          line: `\`${item.name}\` ${item.type}: ${data.length ? `resolver answers ${listed(data)}` : `resolver has no ${qtype} answer (status ${res.status})`}, expected ${listed(expected)} (a cached answer can last up to the old TTL)`,
         };
   } catch (err) {
     return {

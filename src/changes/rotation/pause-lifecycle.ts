@@ -73,11 +73,13 @@ export async function extendPause(
   pause: PauseRecord,
   until: number,
   approvedUntil = pause.approvedUntil ?? pause.until,
+  /** Who ends the pause now (Resume now), named in the resume plan. */
+  resumedBy?: string,
 ): Promise<PauseRecord> {
   const end = Math.max(until, deps.clock.now() + 1);
   const plan = await deps.plans.get(pause.planId);
   await deps.plans.update(pause.planId, { revertAt: end });
-  await scheduleRevert(deps, pause.planId, end, pause.approver ?? pause.requester, pause.channel);
+  await scheduleRevert(deps, pause.planId, end, pause.approver ?? pause.requester, pause.channel, resumedBy);
   if (plan?.revertAt && plan.revertAt !== end)
     await deps.queue.remove(revertJobId(pause.planId, plan.revertAt));
   if (pause.reminderJobId) await deps.queue.remove(pause.reminderJobId);

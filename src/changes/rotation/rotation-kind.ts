@@ -101,9 +101,19 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
       await opts.pauses.clear(env.name);
       return `The pause record for ${env.name} was cleared: the rotator was restarted outside opsbot, so rotation is no longer paused by opsbot (see \`/rotation status\`).`;
     },
-    invert: (c) => ({ environment: c.environment, paused: !c.paused }),
+    revertAdvice: (c, live) =>
+      c.paused
+        ? 'To pause it again, run `/rotation pause --for <duration>`.'
+        : `The rotator runs (${kind.describe(live)}): nothing to resume; \`/rotation status\` shows it.`,
+    invert: (c, _before, context) => ({
+      environment: c.environment,
+      paused: !c.paused,
+      ...(context?.why ? { reason: context.why } : {}),
+    }),
     describe: (live) =>
-      live.replicas === 0 ? 'paused (rotator at 0 replicas)' : `running (${live.replicas} replica)`,
+      live.replicas === 0
+        ? 'paused (rotator at 0 replicas)'
+        : `running (${live.replicas} replica${live.replicas === 1 ? '' : 's'})`,
     render: ({ change, before, after }) => {
       const env = envOf(change);
       const window = nextRotationWindow(env, before.lastRotatedAt);

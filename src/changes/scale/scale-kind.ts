@@ -89,14 +89,33 @@ export function createScaleKind(opts: ScaleKindOptions): ChangeKind<ScaleChange,
         { channel: plan.channel, ...(thread ? { threadTs: thread } : {}) },
       );
     },
-    invert: (c, before) => ({
+    invert: (c, before, context) => ({
       environment: c.environment,
       items: resolve(c).map(({ deployment }) => ({
         target: deployment.target,
         replicas: before.targets[deployment.target]?.desired ?? deployment.replicas.default,
       })),
-      reason: 'undo',
+      reason: context?.why ?? 'undo',
     }),
+    // The inverse holds the counts from before the plan: the commands that set them by hand.
+    revertAdvice: (c) =>
+      `To set it by hand: ${c.items
+        .map((i) => `\`/scale ${i.target} ${i.replicas}\``)
+        .join(
+          ', ',
+        )} (the count before the plan), or \`/scale reset ${c.items.length === 1 ? c.items[0]!.target : 'all'}\` for the inventory default.`,
+    describeProgress(live, before, after) {
+      return Object.keys(after.targets)
+        .filter((t) => after.targets[t]?.desired !== before.targets[t]?.desired)
+        .map((t) => {
+          const now = live.targets[t]?.desired;
+          const want = after.targets[t]?.desired;
+          return now === want
+            ? `\`${t}\` at ${now} (done)`
+            : `\`${t}\` still at ${now ?? '?'} (planned ${want})`;
+        })
+        .join(', ');
+    },
     describe: (live) =>
       Object.entries(live.targets)
         .map(([t, s]) => `\`${t}\` ${s.desired} desired`)

@@ -50,13 +50,16 @@ export const alertActionJob = defineJob({
             snoozedBy: actor.user,
           };
     const rendered = renderAlert(next, deps.clock.now());
-    await store.put({ ...next, rendered: rendered.text });
+    await store.put({ ...next, rendered: rendered.text, renderedAt: deps.clock.now() });
     await deps.chat.update(state.message, rendered);
     const said =
       action === 'ack'
         ? `:eyes: Acknowledged by <@${actor.user}>.`
         : `:zzz: Snoozed by <@${actor.user}> until ${slackTime(next.snoozedUntil ?? now)}.`;
     await deps.chat.post({ channel: state.message.channel, threadTs: state.message.ts, text: said });
+    // A click is answered at once; the alert deliveries after it keep the channel's pace.
+    deps.pacer.mark(state.message.channel, deps.clock.now());
+    await store.markSent(state.message.channel, deps.clock.now());
     await deps.audit.append({
       at: now,
       actor: actor.user,

@@ -7,19 +7,28 @@ import { evaluateAlerts } from './evaluate-alerts.js';
 
 export const ALERTS_EVALUATE_JOB = 'alerts.evaluate';
 
-export const AlertsEvaluatePayload = z.object({ meta: JobMeta, environment: z.string() });
+export const AlertsEvaluatePayload = z.object({
+  meta: JobMeta,
+  environment: z.string(),
+  /** Every check's interval, overriding the inventory's (the sandbox's 15 s). */
+  everySeconds: z.number().int().positive().optional(),
+});
 
 /**
- * One scheduled evaluation of an environment's alert checks (a BullMQ job scheduler per environment,
- * so one run fires per interval however many scheduler replicas there are). Not retried: the next run
- * comes within the interval anyway.
+ * One scheduler tick of an environment's alert checks (a BullMQ job scheduler per environment at its
+ * smallest check interval, so one run fires per tick however many scheduler replicas there are): the
+ * checks whose own interval has passed run. Not retried: the next tick comes within the interval anyway.
  */
 export const alertsEvaluateJob = defineJob({
   name: ALERTS_EVALUATE_JOB,
   payload: AlertsEvaluatePayload,
   attempts: 1,
-  async process({ environment }, ctx: { deps: JobDeps; log: Logger }) {
-    const summary = await evaluateAlerts(ctx.deps, environmentOf(ctx.deps, environment), { log: ctx.log });
+  async process({ environment, everySeconds }, ctx: { deps: JobDeps; log: Logger }) {
+    const summary = await evaluateAlerts(ctx.deps, environmentOf(ctx.deps, environment), {
+      log: ctx.log,
+      scheduled: true,
+      ...(everySeconds !== undefined ? { everySeconds } : {}),
+    });
     if (summary.unknownChecks.length)
       ctx.log.warn({ environment, checks: summary.unknownChecks }, 'inventory alerts name unknown checks');
     return summary;

@@ -1,12 +1,13 @@
+import { checkIntervals, dueChecks, schedulerTickMs } from '../../alerts/alert-schedule.js';
 import { type AlertState, alertId, type Observation } from '../../alerts/alert-state.js';
 import { AlertStore, RESOLVED_KEPT_MS } from '../../alerts/alert-store.js';
-import { renderAlert, renderEscalation, renderResolution } from '../../alerts/render-alert.js';
+import { renderEscalation, renderResolution } from '../../alerts/render-alert.js';
 import { stepAlert } from '../../alerts/step-alert.js';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
-import type { CheckReport, CheckResult, CheckStatus } from '../../checks/check.js';
+import type { Check, CheckReport, CheckResult, CheckStatus } from '../../checks/check.js';
 import { createCheckContext } from '../../checks/check-context.js';
 import { runChecks } from '../../checks/run-checks.js';
-import type { AlertSeverity, Alerts, Environment } from '../../inventory/schema.js';
+import type { AlertSeverity, Environment } from '../../inventory/schema.js';
 import type { Logger } from '../../queue/logger.js';
 import { code } from '../../slack-text/code.js';
 import { untrusted } from '../../slack-text/untrusted.js';
@@ -14,54 +15,100 @@ import { activeWorkshops } from '../../workshop/active-workshops.js';
 import type { Workshop } from '../../workshop/workshop-record.js';
 import { FixStore } from '../diagnose/fix-store.js';
 import type { JobDeps } from '../job-deps.js';
+import { ALERTS_DELIVER_JOB, alertsDeliverJobId } from './alerts-deliver-job.js';
+import { alertChannel, alertKey, deliverAlerts } from './deliver-alerts.js';
 
 export interface EvaluationSummary {
   fired: string[];
   resolved: string[];
+  /** Alert messages edited by this run's delivery pass. */
   edited: number;
   escalated: string[];
+  /** The checks this run ran: every configured one, or for a scheduled run those due. */
+  ran: string[];
   /** Configured check ids that no check answers to. */
   unknownChecks: string[];
   /** Another run held the environment's lock: this one did nothing. */
   skipped?: boolean;
+  /** Messages the channels' pace left for later (an `alerts.deliver` job sends them), from this time on. */
+  pendingUntil?: number;
+}
+
+export interface EvaluateOptions {
+  log?: Logger;
+  /**
+   * A scheduler tick: only the checks whose interval has passed since they last ran (kept in Redis).
+   * Otherwise (a manual run) every check runs.
+   */
+  scheduled?: boolean;
+  /** Replaces every check's interval (the sandbox's 15 s). */
+  everySeconds?: number;
+  /** How long this run may wait for a channel's next slot before leaving the rest to `alerts.deliver` (default 3 s). */
+  waitMs?: number;
+  /** Queue `alerts.deliver` for what is left (default true; a simulation delivers at its own pace). */
+  followUp?: boolean;
+  /** The checks to look up ids in (default: every `/diagnose` check). */
+  checks?: readonly Check[];
 }
 
 const FAILING: Record<'warn' | 'fail', CheckStatus[]> = { warn: ['warn', 'fail'], fail: ['fail'] };
 
-/** Where an alert of a severity goes: the inventory's channel for it, else the first ops channel. */
-export function alertChannel(env: Environment, severity: AlertSeverity): string {
-  return env.alerts?.channels[severity] ?? env.slack.opsChannels[0]!;
-}
+/** A delivery pass holds the lock for one message at a time: an evaluation waits that long for it. */
+const DELIVERY_WAIT_MS = 5_000;
+
+export { alertChannel };
 
 /**
- * One evaluation run for an environment: runs its alert checks through the check engine, steps every
- * fingerprint's state (hysteresis), and speaks in Slack only on change: a post when an alert fires, an
- * edit when what it shows changed, the resolution in its thread, the on-call mention once when due.
+ * One evaluation run for an environment: runs its alert checks (those due, for a scheduled run) through the
+ * check engine and steps every fingerprint's state (hysteresis); then what changed goes to Slack, paced per
+ * channel: a post when an alert fires, an edit when what it shows changed, the resolution in its thread,
+ * the on-call mention once when due. What the pace leaves is sent by an `alerts.deliver` job.
  */
 export async function evaluateAlerts(
   deps: JobDeps,
   env: Environment,
-  opts: { log?: Logger } = {},
+  opts: EvaluateOptions = {},
 ): Promise<EvaluationSummary> {
   const cfg = env.alerts;
-  const summary: EvaluationSummary = { fired: [], resolved: [], edited: 0, escalated: [], unknownChecks: [] };
+  const summary: EvaluationSummary = {
+    fired: [],
+    resolved: [],
+    edited: 0,
+    escalated: [],
+    ran: [],
+    unknownChecks: [],
+  };
   if (!cfg || cfg.checks.length === 0) return summary;
   const store = new AlertStore(deps.redis, deps.prefix);
-  const unlock = await store.tryLock(env.name, 60_000);
+  const unlock = await lockForEvaluation(store, env.name);
   if (!unlock) return { ...summary, skipped: true };
   try {
-    const byId = new Map(ALL_CHECKS.map((c) => [c.id, c]));
-    const wanted = cfg.checks.filter((c) => byId.has(c.id));
-    summary.unknownChecks = cfg.checks.filter((c) => !byId.has(c.id)).map((c) => c.id);
     const now = deps.clock.now();
-    const reports = await runChecks(
-      wanted.map((c) => byId.get(c.id)!),
-      createCheckContext(env, deps, now),
-      {
-        clock: deps.clock,
-        onError: (checkId, err) => opts.log?.warn({ err, checkId, env: env.name }, 'alert check failed'),
-      },
-    );
+    const byId = new Map((opts.checks ?? ALL_CHECKS).map((c) => [c.id, c]));
+    summary.unknownChecks = cfg.checks.filter((c) => !byId.has(c.id)).map((c) => c.id);
+    const due = opts.scheduled
+      ? new Set(
+          dueChecks(
+            checkIntervals(cfg, opts.everySeconds),
+            await store.lastRuns(env.name),
+            now,
+            schedulerTickMs(cfg, opts.everySeconds),
+          ),
+        )
+      : undefined;
+    const wanted = cfg.checks.filter((c) => byId.has(c.id) && (!due || due.has(c.id)));
+    summary.ran = wanted.map((c) => c.id);
+    const reports = wanted.length
+      ? await runChecks(
+          wanted.map((c) => byId.get(c.id)!),
+          createCheckContext(env, deps, now),
+          {
+            clock: deps.clock,
+            onError: (checkId, err) => opts.log?.warn({ err, checkId, env: env.name }, 'alert check failed'),
+          },
+        )
+      : [];
+    await store.markRuns(env.name, summary.ran, now);
     const states = new Map((await store.all(env.name)).map((s) => [s.id, s]));
     const fixes = new FixStore(deps.redis, deps.prefix);
     for (const report of reports) {
@@ -78,7 +125,10 @@ export async function evaluateAlerts(
       for (const id of ids) {
         const result = failing.get(id);
         if (!result && blind) continue;
-        const prev = states.get(id) ?? fresh(env, report, rule.severity, result!, now, id);
+        const known = states.get(id);
+        // A resolved alert whose messages still wait for their turn starts no new cycle until they are out.
+        if (known?.phase === 'resolved' && undelivered(known)) continue;
+        const prev = known ?? fresh(env, report, rule.severity, result!, now, id);
         const observation: Observation | undefined = result
           ? { summary: result.summary, evidence: result.evidence }
           : undefined;
@@ -91,38 +141,80 @@ export async function evaluateAlerts(
         if (effect === 'fire') {
           state = await fire(deps, env, fixes, state, result?.remediation, now);
           summary.fired.push(id);
-        } else if (effect === 'refresh' && state.message) {
+        } else if (effect === 'refresh' && result?.remediation && state.fixId) {
           // The fix button outlives a diagnosis's hour: its stored fix is renewed while the alert fires.
-          if (result?.remediation && state.fixId)
-            await storeFix(fixes, env.name, state, state.message, result.remediation, now);
-          if (await refresh(deps, state, now)) summary.edited++;
-          state = { ...state, rendered: renderAlert(state, now).text };
-          if (await escalate(deps, cfg, state, now)) {
-            state = { ...state, escalatedAt: now };
-            summary.escalated.push(id);
-            await refresh(deps, state, now);
-            state = { ...state, rendered: renderAlert(state, now).text };
-          }
-        } else if (effect === 'resolve' && state.message) {
-          await deps.chat.update(state.message, renderAlert(state, now));
-          await deps.chat.post({
-            channel: state.message.channel,
-            threadTs: state.message.ts,
-            text: renderResolution(state),
-          });
-          await audit(deps, env.name, 'alert.resolve', 'applied', state, 'resolved');
+          await storeFix(fixes, env, state, result.remediation, now);
+        } else if (effect === 'resolve') {
+          state = {
+            ...state,
+            outbox: [
+              ...state.outbox,
+              { text: renderResolution(state), key: `${alertKey(state)}-resolved`, at: now },
+            ],
+          };
+          await audit(deps, env, 'alert.resolve', state, 'resolved');
           summary.resolved.push(id);
         }
         await store.put(await withLatestDecisions(store, state));
       }
     }
-    // Resolved alerts are listed by `/ops alerts` for a day, then forgotten.
-    for (const s of await store.all(env.name))
-      if (s.phase === 'resolved' && s.resolvedAt !== undefined && now - s.resolvedAt > RESOLVED_KEPT_MS)
+    for (const s of await store.all(env.name)) {
+      const escalated = await escalate(deps, env, s, now);
+      if (escalated) {
+        await store.put(await withLatestDecisions(store, escalated));
+        summary.escalated.push(s.id);
+      }
+      // Resolved alerts are listed by `/ops alerts` for a day, then forgotten.
+      if (
+        s.phase === 'resolved' &&
+        s.resolvedAt !== undefined &&
+        now - s.resolvedAt > RESOLVED_KEPT_MS &&
+        !undelivered(s)
+      )
         await store.delete(env.name, s.id);
+    }
+    const delivery = await deliverAlerts(deps, env, store, {
+      waitMs: opts.waitMs ?? 3_000,
+      ...(opts.log ? { log: opts.log } : {}),
+    });
+    summary.edited = delivery.edited;
+    if (delivery.nextAt !== undefined) {
+      summary.pendingUntil = delivery.nextAt;
+      if (opts.followUp !== false) await followUp(deps, env.name, delivery.nextAt, opts.log);
+    }
     return summary;
   } finally {
     await unlock();
+  }
+}
+
+/** The environment's lock; a delivery pass holding it is waited for (it is short), another evaluation is not. */
+async function lockForEvaluation(store: AlertStore, environment: string) {
+  const deadline = Date.now() + DELIVERY_WAIT_MS;
+  for (;;) {
+    const unlock = await store.tryLock(environment, 60_000);
+    if (unlock) return unlock;
+    if ((await store.lockOwner(environment)) !== 'deliver' || Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Slack has not yet seen everything this alert's state says: its message, or a reply. */
+function undelivered(s: AlertState): boolean {
+  return (s.phase !== 'pending' && !s.message) || s.outbox.length > 0;
+}
+
+/** Queues the delivery of what the pace left (a job per environment and slot; it requeues itself). */
+async function followUp(deps: JobDeps, environment: string, at: number, log?: Logger): Promise<void> {
+  try {
+    await deps.queue.enqueue(
+      ALERTS_DELIVER_JOB,
+      { meta: { requester: 'opsbot', environment }, environment },
+      { jobId: alertsDeliverJobId(environment, at), delayMs: Math.max(1, at - deps.clock.now()) },
+    );
+  } catch (err) {
+    // The next run delivers them instead.
+    log?.warn({ err, environment }, 'could not queue the alert delivery');
   }
 }
 
@@ -135,6 +227,10 @@ async function withLatestDecisions(store: AlertStore, state: AlertState): Promis
     ...(latest.ack && !state.ack ? { ack: latest.ack } : {}),
     ...((latest.snoozedUntil ?? 0) > (state.snoozedUntil ?? 0)
       ? { snoozedUntil: latest.snoozedUntil, snoozedBy: latest.snoozedBy }
+      : {}),
+    // The button's own edit of the message: what it shows now.
+    ...((latest.renderedAt ?? 0) > (state.renderedAt ?? 0)
+      ? { rendered: latest.rendered, renderedAt: latest.renderedAt }
       : {}),
   };
 }
@@ -159,10 +255,15 @@ function fresh(
     passing: 0,
     firstSeenAt: now,
     last: { summary: result.summary, evidence: result.evidence },
+    outbox: [],
   };
 }
 
-/** Posts the alert once (a re-run after a crash finds the post by its key), with the check's fix if any. */
+/**
+ * An alert starts firing: its severity (raised during a workshop), its fix, the lines for the workshops'
+ * threads, the audit entry. The message itself goes out with the delivery pass (found again after a crash
+ * by its key), so a burst of alerts keeps the channel's pace.
+ */
 async function fire(
   deps: JobDeps,
   env: Environment,
@@ -174,19 +275,24 @@ async function fire(
   // During a workshop an alert matters more: one severity up, and told in the workshop's thread too.
   const workshops = await activeWorkshops(deps, env.name, now);
   const raised: AlertState = workshops.length ? { ...state, severity: RAISED[state.severity] } : state;
-  const channel = alertChannel(env, raised.severity);
   let next: AlertState = remediation
     ? { ...raised, fixId: fixes.newId(), fixLabel: remediation.label }
     : raised;
-  const key = `alert-${state.id}-${state.firingSince ?? now}`;
-  const rendered = renderAlert(next, now);
-  const message =
-    (await deps.chat.findPosted(channel, undefined, key)) ??
-    (await deps.chat.post({ channel, ...rendered, key }));
-  next = { ...next, message, rendered: rendered.text };
-  for (const w of workshops) await tellWorkshop(deps, w, next, key);
-  if (remediation && next.fixId) await storeFix(fixes, env.name, next, message, remediation, now);
-  await audit(deps, env.name, 'alert.fire', 'applied', next, `fired: ${state.checkId}`);
+  const key = alertKey(next);
+  next = {
+    ...next,
+    outbox: [
+      ...next.outbox,
+      ...workshops.map((w) => ({
+        text: workshopLine(w, next),
+        key: `${key}-${w.id}`,
+        to: { channel: w.channel, threadTs: w.threadTs! },
+        at: now,
+      })),
+    ],
+  };
+  if (remediation && next.fixId) await storeFix(fixes, env, next, remediation, now);
+  await audit(deps, env, 'alert.fire', next, `fired: ${state.checkId}`);
   return next;
 }
 
@@ -196,32 +302,27 @@ const RAISED: Record<AlertSeverity, AlertSeverity> = {
   critical: 'critical',
 };
 
-/** A line in the workshop's thread pointing at the alert (once per firing, found again after a crash). */
-async function tellWorkshop(deps: JobDeps, w: Workshop, state: AlertState, key: string): Promise<void> {
-  const threadKey = `${key}-${w.id}`;
-  if (await deps.chat.findPosted(w.channel, w.threadTs, threadKey)) return;
-  await deps.chat.post({
-    channel: w.channel,
-    threadTs: w.threadTs!,
-    key: threadKey,
-    text: `:rotating_light: During workshop ${code(w.name)}: *${state.severity.toUpperCase()}* ${untrusted(state.title)} — ${untrusted(state.subject)} (raised one severity for the workshop): ${state.last.summary}`,
-  });
+/** The line in the workshop's thread pointing at the alert (once per firing, found again after a crash). */
+function workshopLine(w: Workshop, state: AlertState): string {
+  return `:rotating_light: During workshop ${code(w.name)}: *${state.severity.toUpperCase()}* ${untrusted(state.title)} — ${untrusted(state.subject)} (raised one severity for the workshop): ${state.last.summary}`;
 }
 
-/** The check's remediation under the id the alert's fix button carries; plans go to the alert's thread. */
+/**
+ * The check's remediation under the id the alert's fix button carries; plans go to the alert's thread
+ * (its channel until the message is out; the delivery pass adds the thread).
+ */
 function storeFix(
   fixes: FixStore,
-  environment: string,
+  env: Environment,
   state: AlertState,
-  message: { channel: string; ts: string },
   remediation: NonNullable<CheckResult['remediation']>,
   now: number,
 ): Promise<void> {
   return fixes.put({
     id: state.fixId!,
-    environment,
-    channel: message.channel,
-    threadTs: message.ts,
+    environment: env.name,
+    channel: state.message?.channel ?? alertChannel(env, state.severity),
+    ...(state.message ? { threadTs: state.message.ts } : {}),
     checkId: state.checkId,
     kind: remediation.kind,
     change: remediation.change,
@@ -231,47 +332,53 @@ function storeFix(
   });
 }
 
-/** Edits the message when what it shows changed (value, duration in minutes, ack/snooze); true if edited. */
-export async function refresh(deps: Pick<JobDeps, 'chat'>, state: AlertState, now: number): Promise<boolean> {
-  if (!state.message) return false;
-  const rendered = renderAlert(state, now);
-  if (rendered.text === state.rendered) return false;
-  await deps.chat.update(state.message, rendered);
-  return true;
-}
-
-/** Mentions the on-call group once, when firing unacknowledged (and not snoozed) past the delay. */
-async function escalate(deps: JobDeps, cfg: Alerts, state: AlertState, now: number): Promise<boolean> {
-  if (!cfg.onCall || !state.message || state.ack || state.escalatedAt || state.firingSince === undefined)
-    return false;
-  if (state.snoozedUntil && state.snoozedUntil > now) return false;
-  const minutes = Math.floor((now - state.firingSince) / 60_000);
-  if (minutes < cfg.escalateAfterMinutes) return false;
-  const members = (await deps.roles.membersOf(cfg.onCall)).filter((u) => /^[UW][A-Z0-9]+$/.test(u));
-  await deps.chat.post({
-    channel: state.message.channel,
-    threadTs: state.message.ts,
-    text: renderEscalation(state, cfg.onCall, members, minutes),
-  });
-  await audit(deps, state.environment, 'alert.escalate', 'applied', state, `mentioned ${cfg.onCall}`);
-  return true;
-}
-
-function audit(
+/**
+ * Calls the on-call group once, when an alert fires unacknowledged (and not snoozed) past the delay: the
+ * mention goes to the alert's thread with the delivery pass. Returns the escalated state, if it escalates.
+ */
+async function escalate(
   deps: JobDeps,
-  environment: string,
-  action: string,
-  outcome: 'applied',
+  env: Environment,
   state: AlertState,
-  detail: string,
-) {
+  now: number,
+): Promise<AlertState | undefined> {
+  const cfg = env.alerts;
+  if (
+    !cfg?.onCall ||
+    state.phase !== 'firing' ||
+    state.ack ||
+    state.escalatedAt ||
+    state.firingSince === undefined
+  )
+    return undefined;
+  if (state.snoozedUntil && state.snoozedUntil > now) return undefined;
+  const minutes = Math.floor((now - state.firingSince) / 60_000);
+  if (minutes < cfg.escalateAfterMinutes) return undefined;
+  const members = (await deps.roles.membersOf(cfg.onCall)).filter((u) => /^[UW][A-Z0-9]+$/.test(u));
+  const next: AlertState = {
+    ...state,
+    escalatedAt: now,
+    outbox: [
+      ...state.outbox,
+      {
+        text: renderEscalation(state, cfg.onCall, members, minutes),
+        key: `${alertKey(state)}-escalated`,
+        at: now,
+      },
+    ],
+  };
+  await audit(deps, env, 'alert.escalate', next, `mentioned ${cfg.onCall}`);
+  return next;
+}
+
+function audit(deps: JobDeps, env: Environment, action: string, state: AlertState, detail: string) {
   return deps.audit.append({
     at: deps.clock.now(),
     actor: 'opsbot',
     action,
-    outcome,
-    environment,
+    outcome: 'applied',
+    environment: env.name,
     detail: `${state.id} ${detail}`,
-    ...(state.message ? { channel: state.message.channel } : {}),
+    channel: state.message?.channel ?? alertChannel(env, state.severity),
   });
 }

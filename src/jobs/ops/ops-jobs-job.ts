@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { callerScope } from '../../access/caller-scope.js';
 import { environmentForChannel } from '../../access/environment-for-channel.js';
+import { slackTime } from '../../plans/render-plan.js';
 import { defineJob } from '../../queue/define-job.js';
 import type { JobSummary } from '../../queue/job-introspection.js';
 import { commandJobPayload } from '../command-job.js';
 import type { JobDeps } from '../job-deps.js';
 import { auditReadDenied } from './audit-read-denied.js';
+import { describeJob } from './describe-job.js';
 import { chunkLines } from './ops-audit-job.js';
 
 const STATE_ICON: Record<string, string> = {
@@ -18,16 +20,46 @@ const STATE_ICON: Record<string, string> = {
   unknown: ':grey_question:',
 };
 
+const STATE_TEXT: Record<string, string> = {
+  active: 'running',
+  waiting: 'queued',
+  prioritized: 'queued',
+  delayed: 'scheduled',
+  completed: 'done',
+  failed: 'failed',
+  unknown: 'state unknown',
+};
+
+/** Scheduled jobs are by `opsbot`, not a Slack user: only user ids become mentions. */
+function byWhom(j: JobSummary): string {
+  if (!j.requester) return '';
+  return /^[UW][A-Z0-9]+$/.test(j.requester) ? ` · <@${j.requester}>` : ` · ${j.requester}`;
+}
+
+/** `/ops job <id>`: the job by its id (the caller gave it), its name and state. */
 export function jobLine(j: JobSummary): string {
   const when = j.state === 'delayed' && j.runAt ? `due ${iso(j.runAt)}` : `created ${iso(j.createdAt)}`;
-  // Scheduled jobs are by `opsbot`, not a Slack user: only user ids become mentions.
-  const who = !j.requester
-    ? ''
-    : /^[UW][A-Z0-9]+$/.test(j.requester)
-      ? ` by <@${j.requester}>`
-      : ` by ${j.requester}`;
   const tries = j.attempts > 1 ? ` (attempt ${j.attempts}/${j.maxAttempts})` : '';
-  return `${STATE_ICON[j.state] ?? ''} \`${j.id}\` ${j.name} — ${j.state}${tries}, ${when}${who}`;
+  return `${STATE_ICON[j.state] ?? ''} \`${j.id}\` ${j.name} — ${j.state}${tries}, ${when}${byWhom(j).replace(' · ', ' by ')}`;
+}
+
+/**
+ * `/ops jobs`: what each job does and where it stands, for people ("scale `provisioners` to 8 (plan `p-…`) —
+ * waiting for approval"), without the queue's internal ids.
+ */
+async function listLine(deps: JobDeps, j: JobSummary, withEnvironment: boolean): Promise<string> {
+  const { what, state } = await describeJob(j, deps);
+  const when =
+    j.state === 'delayed' && j.runAt
+      ? ` ${slackTime(j.runAt)}`
+      : j.finishedAt
+        ? ` ${slackTime(j.finishedAt)}`
+        : j.state === 'active' && j.startedAt
+          ? ` since ${slackTime(j.startedAt)}`
+          : '';
+  const tries = j.attempts > 1 ? ` (attempt ${j.attempts} of ${j.maxAttempts})` : '';
+  const env = withEnvironment ? environmentOfJob(deps, j) : undefined;
+  return `${STATE_ICON[j.state] ?? ''} ${what} — ${state ?? `${STATE_TEXT[j.state] ?? j.state}${when}`}${tries}${byWhom(j)}${env ? ` · ${env}` : ''}`;
 }
 
 function iso(ms: number): string {
@@ -50,7 +82,8 @@ export const opsJobsJob = defineJob({
     const jobs = (await ctx.deps.queue.jobs.recent(200))
       .filter((j) => scope.sees(environmentOfJob(ctx.deps, j), j.requester))
       .slice(0, 20);
-    const lines = jobs.map(jobLine);
+    // Whoever sees more than one environment is told which each job belongs to.
+    const lines = await Promise.all(jobs.map((j) => listLine(ctx.deps, j, scope.roles.size > 1)));
     await ctx.deps.chat.postEphemeral({
       channel: request.channel,
       user: request.user,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roundedDuration, slackTime } from '../../plans/render-plan.js';
+import { roundedDuration, slackTime, statusWord } from '../../plans/render-plan.js';
 import { defineJob } from '../../queue/define-job.js';
 import { commandJobPayload } from '../command-job.js';
 import type { JobDeps } from '../job-deps.js';
@@ -28,7 +28,7 @@ export const opsPlanJob = defineJob({
     }
     const history = await deps.audit.latestMatching(30, (e) => e.planId === found.id);
     const lines = [
-      `*Plan \`${found.id}\`* in ${found.environment}: ${found.summary} — *${found.status}*`,
+      `*Plan \`${found.id}\`* in ${found.environment}: ${found.summary} — *${statusWord(found)}*${found.standingNow ? ` (now: ${found.standingNow})` : ''}`,
       `asked by <@${found.requester}> ${slackTime(found.createdAt)} in <#${found.channel}>${found.approver ? `, approved by <@${found.approver}>` : ''}`,
       ...(found.revertAt ? [`reverts ${slackTime(found.revertAt)}`] : []),
       ...(found.revertOf ? [`reverts plan \`${found.revertOf}\``] : []),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readFlag } from '../../plans/kinds/flag-kind.js';
 import { defineJob } from '../../queue/define-job.js';
 import type { Logger } from '../../queue/logger.js';
 import { commandJobPayload } from '../command-job.js';
@@ -19,11 +20,13 @@ export const opsStatusJob = defineJob({
       action: 'ops.status',
     });
     if (!env) return { denied: args.env ?? request.env };
-    const [report, scheduled] = await Promise.all([
+    const [report, scheduled, notice] = await Promise.all([
       collectStatus(env, ctx.deps, { log: ctx.log }),
       scheduledLines(ctx.deps, env.name),
+      // The ops notice (`/ops notice`), as its help promises: a change freeze is seen where people look.
+      readFlag(ctx.deps.redis, ctx.deps.prefix, 'notice'),
     ]);
-    const { text, blocks } = renderStatus(report, scheduled);
+    const { text, blocks } = renderStatus(report, scheduled, undefined, notice ?? undefined);
     await ctx.deps.chat.postEphemeral({ channel: request.channel, user: request.user, text, blocks });
     return { unreachable: report.unreachableClusters };
   },

@@ -1,4 +1,5 @@
 import type { Blocks } from '../../ports/chat.js';
+import { untrusted } from '../../slack-text/untrusted.js';
 import { type DeploymentStatus, NOT_FOUND, type RecordStatus, type StatusReport } from './collect-status.js';
 
 /** `/ops status` as Block Kit: one section per cluster, the rotator, then DNS against the inventory. */
@@ -7,13 +8,21 @@ export function renderStatus(
   pauses: string[] = [],
   /** What the message is, for posts nobody asked for (the scheduled digest). */
   title = `Status of ${report.env}`,
+  /** The ops notice (`/ops notice`), shown first when one is set. */
+  notice?: string,
 ): { text: string; blocks: Blocks } {
   const byCluster = new Map<string, DeploymentStatus[]>();
   for (const d of report.deployments) byCluster.set(d.cluster, [...(byCluster.get(d.cluster) ?? []), d]);
-  const sections: string[] = [];
+  const sections: string[] = notice ? [`:loudspeaker: *Ops notice:* ${untrusted(notice)}`] : [];
   for (const [cluster, deployments] of byCluster) {
     const down = report.unreachableClusters.includes(cluster) ? ' :red_circle: _unreachable_' : '';
-    sections.push([`*${cluster}*${down}`, ...deployments.map(deploymentLine)].join('\n'));
+    // The cluster's reason is said once (in the summary), not again on each of its deployments.
+    const reason = down ? clusterReason(report, cluster) : undefined;
+    const line = (d: DeploymentStatus) =>
+      reason !== undefined && d.error === reason
+        ? `:white_circle: \`${d.target}\` (${d.namespace}/${d.name}): not read`
+        : deploymentLine(d);
+    sections.push([`*${cluster}*${down}`, ...deployments.map(line)].join('\n'));
   }
   if (report.rotator) {
     const icon =
@@ -33,10 +42,7 @@ export function renderStatus(
   const dnsDrift = report.dns.flatMap((z) => z.records).filter((r) => !r.matches).length;
   // One short reason per failing cluster (its first failed read) and zone: enough to decide whether to wait.
   const down = [
-    ...report.unreachableClusters.map(
-      (c) =>
-        `${c}: ${report.deployments.find((d) => d.cluster === c && d.error && d.error !== NOT_FOUND)?.error ?? 'unreachable'}`,
-    ),
+    ...report.unreachableClusters.map((c) => `${c}: ${clusterReason(report, c) ?? 'unreachable'}`),
     ...report.dns.filter((z) => z.error).map((z) => `Cloudflare: ${z.error}`),
   ];
   const summary =
@@ -55,12 +61,19 @@ export function renderStatus(
   };
 }
 
+/** Why a cluster could not be read: its first failed read that is not a missing deployment. */
+function clusterReason(report: StatusReport, cluster: string): string | undefined {
+  return report.deployments.find((d) => d.cluster === cluster && d.error && d.error !== NOT_FOUND)?.error;
+}
+
 function deploymentLine(d: DeploymentStatus): string {
   const where = `\`${d.target}\` (${d.namespace}/${d.name})`;
   if (!d.live) return `:red_circle: ${where}: ${d.error ?? 'unknown'}`;
   const { desired, ready } = d.live;
-  const icon = ready < desired ? ':large_yellow_circle:' : ':large_green_circle:';
-  const drift = desired !== d.inventoryDefault ? ` — :warning: inventory default ${d.inventoryDefault}` : '';
+  const differs = desired !== d.inventoryDefault;
+  // One icon per line: rolling out (yellow), else off the inventory (warning), else green; never two at once.
+  const icon = ready < desired ? ':large_yellow_circle:' : differs ? ':warning:' : ':large_green_circle:';
+  const drift = differs ? ` — inventory default ${d.inventoryDefault}` : '';
   return `${icon} ${where}: ${ready}/${desired} ready${drift}`;
 }
 

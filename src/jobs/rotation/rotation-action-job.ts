@@ -58,7 +58,7 @@ export const rotationActionJob = defineJob({
     await ctx.deps.chat.postEphemeral({
       channel: actor.channel,
       user: actor.user,
-      text: failureText(failure, `Pause \`${planId}\``),
+      text: failureText(failure, `Pause \`${planId}\``, planId),
     });
   },
 });
@@ -101,7 +101,7 @@ export async function resumeNow(
 ) {
   const plan = await deps.plans.get(pause.planId);
   if (plan?.status === 'applied' && !plan.revertedBy) {
-    await extendPause(pauseDeps, pause, pauseDeps.clock.now());
+    await extendPause(pauseDeps, pause, pauseDeps.clock.now(), undefined, actor.user);
     return ':arrow_forward: {who} resumes key rotation now.';
   }
   await submitChange(deps, {

@@ -8,8 +8,13 @@ export interface Recommendation {
   headroomPercent: number;
   /** The tier's user limit. */
   tierMaxUsers: number;
-  /** Over the table's last tier: the recommendation is its largest row. */
+  /** Over the table's last tier: `replicas` is its largest row, which is not enough. */
   beyondTable: boolean;
+  /**
+   * Beyond the table: the replicas the last tier's users-per-replica would give (its `upTo` when set), a guess
+   * to say what it would take, not a tier anyone measured.
+   */
+  extrapolated?: number;
 }
 
 /** The capacity table's tier for `users`, per target it names (`provisioners`, `litellm`). */
@@ -20,6 +25,9 @@ export function recommendReplicas(env: Environment, users: number): Recommendati
     if (!row) return [];
     const beyondTable = users > row.maxUsers;
     const headroom = beyondTable ? 0 : Math.round(((row.maxUsers - users) / row.maxUsers) * 100);
+    const extrapolated = beyondTable
+      ? Math.ceil((users * (row.upTo ?? row.replicas)) / row.maxUsers)
+      : undefined;
     return [
       {
         target,
@@ -28,6 +36,7 @@ export function recommendReplicas(env: Environment, users: number): Recommendati
         headroomPercent: headroom,
         tierMaxUsers: row.maxUsers,
         beyondTable,
+        ...(extrapolated !== undefined ? { extrapolated } : {}),
       },
     ];
   });

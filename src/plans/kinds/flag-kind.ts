@@ -80,6 +80,11 @@ export function createFlagKind(options: FlagKindOptions): ChangeKind<FlagChange,
   });
 }
 
+/** A flag's current value (null when unset), e.g. the ops notice that `/ops status` shows. */
+export async function readFlag(redis: Redis, prefix: string, name: string): Promise<string | null> {
+  return redis.hget(`${prefix}:flags`, name);
+}
+
 /** Every recorded flag write, oldest first. */
 export async function flagHistory(redis: Redis, prefix: string): Promise<FlagHistoryEntry[]> {
   const rows = await redis.lrange(`${prefix}:flags:history`, 0, -1);

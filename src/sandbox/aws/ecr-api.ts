@@ -1,20 +1,32 @@
 import { z } from 'zod';
 import { type AwsCall, epochSeconds, sendAwsJson } from './aws-context.js';
 import { AwsError } from './aws-errors.js';
-import { batchGetImage, describeImages } from './ecr-images.js';
-import { ecrRegion, JSON_CONTENT_TYPE, paginate, parseEcrInput, requireEcrRepository } from './ecr-input.js';
+import { batchGetImage, describeImages, listImages } from './ecr-images.js';
+import {
+  ecrRegion,
+  invalidParameter,
+  JSON_CONTENT_TYPE,
+  MaxResults,
+  NextToken,
+  paginate,
+  parseEcrInput,
+  RegistryId,
+  RepositoryName,
+  requireEcrRepository,
+} from './ecr-input.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 
 const DescribeRepositoriesInput = z.object({
-  registryId: z.string().optional(),
-  repositoryNames: z.array(z.string().min(2).max(256)).min(1).max(100).optional(),
-  nextToken: z.string().optional(),
-  maxResults: z.number().int().min(1).max(1000).optional(),
+  registryId: RegistryId.optional(),
+  repositoryNames: z.array(RepositoryName).min(1).max(100).optional(),
+  nextToken: NextToken.optional(),
+  maxResults: MaxResults.optional(),
 });
 
 const OPERATIONS: Record<string, (call: AwsCall, body: unknown) => void> = {
   DescribeImages: describeImages,
+  ListImages: listImages,
   BatchGetImage: batchGetImage,
   GetAuthorizationToken: getAuthorizationToken,
   DescribeRepositories: describeRepositories,
@@ -62,9 +74,8 @@ function describeRepositories(call: AwsCall, body: unknown): void {
   let names: string[];
   if (input.repositoryNames) {
     if (input.nextToken !== undefined || input.maxResults !== undefined)
-      throw new AwsError(
-        400,
-        'InvalidParameterException',
+      throw invalidParameter(
+        'repositoryNames',
         'maxResults and nextToken cannot be used with repositoryNames',
       );
     names = input.repositoryNames.map((n) => requireEcrRepository(call, n, input.registryId));

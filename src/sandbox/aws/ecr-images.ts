@@ -3,25 +3,46 @@ import { DIGEST_PATTERN } from '../oci/media-types.js';
 import type { StoredImage } from '../oci/registry-store.js';
 import { type AwsCall, epochSeconds, sendAwsJson } from './aws-context.js';
 import { AwsError } from './aws-errors.js';
-import { JSON_CONTENT_TYPE, paginate, parseEcrInput, requireEcrRepository } from './ecr-input.js';
+import {
+  invalidParameter,
+  JSON_CONTENT_TYPE,
+  MaxResults,
+  NextToken,
+  paginate,
+  parseEcrInput,
+  RegistryId,
+  RepositoryName,
+  requireEcrRepository,
+  TagStatusFilter,
+} from './ecr-input.js';
 
-const ImageIdentifier = z.object({ imageDigest: z.string().optional(), imageTag: z.string().optional() });
+const ImageIdentifier = z.object({
+  imageDigest: z.string().optional(),
+  imageTag: z.string().min(1).max(300).optional(),
+});
 type ImageIdentifier = z.infer<typeof ImageIdentifier>;
-const RepositoryName = z.string('Member must not be null').min(2).max(256);
 
 const DescribeImagesInput = z.object({
-  registryId: z.string().optional(),
+  registryId: RegistryId.optional(),
   repositoryName: RepositoryName,
   imageIds: z.array(ImageIdentifier).min(1).max(100).optional(),
-  nextToken: z.string().optional(),
-  maxResults: z.number().int().min(1).max(1000).optional(),
-  filter: z.object({ tagStatus: z.enum(['TAGGED', 'UNTAGGED', 'ANY']).optional() }).optional(),
+  nextToken: NextToken.optional(),
+  maxResults: MaxResults.optional(),
+  filter: TagStatusFilter.optional(),
+});
+
+const ListImagesInput = z.object({
+  registryId: RegistryId.optional(),
+  repositoryName: RepositoryName,
+  nextToken: NextToken.optional(),
+  maxResults: MaxResults.optional(),
+  filter: TagStatusFilter.optional(),
 });
 
 const BatchGetImageInput = z.object({
-  registryId: z.string().optional(),
+  registryId: RegistryId.optional(),
   repositoryName: RepositoryName,
-  imageIds: z.array(ImageIdentifier, 'Member must not be null').min(1).max(100),
+  imageIds: z.array(ImageIdentifier).min(1).max(100),
   acceptedMediaTypes: z.array(z.string()).min(1).max(100).optional(),
 });
 
@@ -62,19 +83,11 @@ export function describeImages(call: AwsCall, body: unknown): void {
   const images = call.opts.ecr.store.listImages(repo) ?? [];
   if (input.imageIds) {
     if (input.nextToken !== undefined || input.maxResults !== undefined)
-      throw new AwsError(
-        400,
-        'InvalidParameterException',
-        'maxResults and nextToken cannot be used with imageIds',
-      );
+      throw invalidParameter('imageIds', 'maxResults and nextToken cannot be used with imageIds');
     const found = new Map<string, StoredImage>();
     for (const id of input.imageIds) {
       if (id.imageDigest === undefined && id.imageTag === undefined)
-        throw new AwsError(
-          400,
-          'InvalidParameterException',
-          'An image identifier needs imageDigest or imageTag',
-        );
+        throw invalidParameter('imageIds', 'Member must specify an imageDigest or an imageTag');
       const image = findImage(images, id);
       if (!image) throw imageNotFound(call, repo, id);
       found.set(image.digest, image);
@@ -83,16 +96,41 @@ export function describeImages(call: AwsCall, body: unknown): void {
     sendAwsJson(call, { imageDetails }, JSON_CONTENT_TYPE);
     return;
   }
-  const status = input.filter?.tagStatus ?? 'ANY';
-  const listed = images
-    .filter((i) => status === 'ANY' || (status === 'TAGGED') === i.tags.length > 0)
-    .sort((a, b) => a.pushedAt - b.pushedAt || a.digest.localeCompare(b.digest));
-  const { page, nextToken } = paginate(listed, input.nextToken, input.maxResults, 100);
+  const { page, nextToken } = paginate(
+    withTagStatus(images, input.filter?.tagStatus),
+    input.nextToken,
+    input.maxResults,
+    100,
+  );
   sendAwsJson(
     call,
     { imageDetails: page.map((i) => imageDetail(call, repo, i)), ...(nextToken ? { nextToken } : {}) },
     JSON_CONTENT_TYPE,
   );
+}
+
+/** Images with the tag status asked for (ANY by default), oldest push first. */
+function withTagStatus(images: StoredImage[], status = 'ANY'): StoredImage[] {
+  return images
+    .filter((i) => status === 'ANY' || (status === 'TAGGED') === i.tags.length > 0)
+    .sort((a, b) => a.pushedAt - b.pushedAt || a.digest.localeCompare(b.digest));
+}
+
+/**
+ * ListImages: one image id per tag (a manifest with two tags is listed twice), untagged manifests by
+ * digest alone; paged by `maxResults` (default 100, as ECR) over those ids.
+ */
+export function listImages(call: AwsCall, body: unknown): void {
+  const input = parseEcrInput(ListImagesInput, body);
+  const repo = requireEcrRepository(call, input.repositoryName, input.registryId);
+  const ids = withTagStatus(call.opts.ecr.store.listImages(repo) ?? [], input.filter?.tagStatus).flatMap(
+    (i) =>
+      i.tags.length > 0
+        ? [...i.tags].sort().map((imageTag) => ({ imageDigest: i.digest, imageTag }))
+        : [{ imageDigest: i.digest }],
+  );
+  const { page, nextToken } = paginate(ids, input.nextToken, input.maxResults, 100);
+  sendAwsJson(call, { imageIds: page, ...(nextToken ? { nextToken } : {}) }, JSON_CONTENT_TYPE);
 }
 
 type Lookup = { digest: string } | { failureCode: string; failureReason: string };

@@ -5,7 +5,7 @@ import { parseAmzDate } from './sigv4-verify.js';
 export type EksTokenResult = { ok: true; principal: string } | { ok: false; reason: string };
 
 export interface EksTokenCheck {
-  /** The sandbox endpoint: the only STS host a token may point at. */
+  /** The sandbox endpoint: besides AWS's own STS hosts, the one STS host a token may point at. */
   stsEndpoint: URL;
   credentials: { accessKeyId: string; secretAccessKey: string };
   revoked: boolean;
@@ -31,6 +31,21 @@ const ALLOWED = new Set([
 
 const no = (reason: string): EksTokenResult => ({ ok: false, reason });
 
+// AWS's STS hosts as aws-iam-authenticator allows them: the global endpoint and the regional ones.
+const GLOBAL_STS_HOST = 'sts.amazonaws.com';
+const REGIONAL_STS_HOST = /^sts(?:-fips)?\.([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d)\.amazonaws\.com$/;
+
+/**
+ * Which region an STS host answers for: the sandbox's endpoint answers for any, the global endpoint
+ * signs in us-east-1, a regional one in its region. Undefined for any other host.
+ */
+function stsHostRegion(url: URL, sandbox: URL): string | null | undefined {
+  if (url.protocol === sandbox.protocol && url.host === sandbox.host) return null;
+  if (url.protocol !== 'https:' || url.port !== '') return undefined;
+  if (url.hostname === GLOBAL_STS_HOST) return 'us-east-1';
+  return REGIONAL_STS_HOST.exec(url.hostname)?.[1];
+}
+
 function decodeUrl(token: string): URL | string {
   if (!token.startsWith(PREFIX)) return `token is missing the "${PREFIX}" prefix`;
   if (token.length > 4096) return 'token is too large';
@@ -50,7 +65,10 @@ function decodeUrl(token: string): URL | string {
 export function validateEksToken(token: string, clusterName: string, check: EksTokenCheck): EksTokenResult {
   const url = decodeUrl(token);
   if (typeof url === 'string') return no(url);
-  if (url.protocol !== check.stsEndpoint.protocol || url.host !== check.stsEndpoint.host)
+  // EKS takes tokens presigned for AWS's real STS hosts (what an unmodified `aws eks get-token` makes) and
+  // checks them with STS; the sandbox checks their signature itself, so it takes those and its own endpoint.
+  const hostRegion = stsHostRegion(url, check.stsEndpoint);
+  if (hostRegion === undefined)
     return no(`unexpected STS host "${url.protocol}//${url.host}" in pre-signed URL`);
   if (url.pathname !== '/') return no('unexpected path in pre-signed URL');
   const params: Record<string, string> = {};
@@ -75,7 +93,7 @@ export function validateEksToken(token: string, clusterName: string, check: EksT
       `token expired: signed ${Math.floor(age / 1000)} s ago, tokens are valid ${check.maxAgeMs / 1000} s`,
     );
   if (age < -5 * 60 * 1000) return no('token not yet valid: X-Amz-Date is in the future');
-  return checkSignature(url, params, signedHeaders, clusterName, check);
+  return checkSignature(url, params, signedHeaders, clusterName, check, hostRegion);
 }
 
 function checkSignature(
@@ -84,11 +102,17 @@ function checkSignature(
   signedHeaders: string[],
   clusterName: string,
   check: EksTokenCheck,
+  hostRegion: string | null,
 ): EksTokenResult {
   if (params['X-Amz-Algorithm'] !== 'AWS4-HMAC-SHA256') return no('unsupported X-Amz-Algorithm');
   const [keyId, ...scope] = (params['X-Amz-Credential'] ?? '').split('/');
   if (scope.length !== 4 || scope[2] !== 'sts' || scope[0] !== params['X-Amz-Date']?.slice(0, 8))
     return no('X-Amz-Credential does not carry an STS credential scope for X-Amz-Date');
+  // STS refuses a signature scoped to another region than the endpoint it was sent to.
+  if (hostRegion !== null && scope[1] !== hostRegion)
+    return no(
+      `STS rejected the signature: credential scoped to "${scope[1]}", but ${url.host} is in "${hostRegion}" (SignatureDoesNotMatch)`,
+    );
   if (keyId !== check.credentials.accessKeyId || params['X-Amz-Security-Token'] !== undefined)
     return no('STS rejected the credentials: unknown access key (InvalidClientTokenId)');
   if (check.revoked)

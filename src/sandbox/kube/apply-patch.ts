@@ -68,16 +68,25 @@ export function applyPatch(
         );
       return { result: strategicMerge(current, patch), patch };
     case 'apply':
-      if (!fieldManager)
-        throw invalid('PatchOptions', 'meta.k8s.io', '', [
-          {
-            field: 'fieldManager',
-            message: 'Required value: is required for apply patch',
-            reason: 'FieldValueRequired',
-          },
-        ]);
-      if (!isObject(patch)) throw badRequest('error decoding patch: the apply patch must be an object');
-      // Server-side apply is approximated by a strategic merge of the applied configuration.
-      return { result: strategicMerge(current, patch), patch };
+      return { result: strategicMerge(current, applyConfiguration(patch, fieldManager)), patch };
   }
+}
+
+/** The object of an apply patch, after the checks the API server makes on it. */
+export function applyConfiguration(patch: unknown, fieldManager: string | null): Record<string, unknown> {
+  if (!fieldManager)
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [
+      {
+        field: 'fieldManager',
+        message: 'Required value: is required for apply patch',
+        reason: 'FieldValueRequired',
+      },
+    ]);
+  if (!isObject(patch)) throw badRequest('error decoding patch: the apply patch must be an object');
+  return patch;
+}
+
+/** Decodes an apply patch body (YAML or JSON) and checks it. */
+export function decodeApply(body: Buffer, fieldManager: string | null): Record<string, unknown> {
+  return applyConfiguration(decode(body, 'apply'), fieldManager);
 }

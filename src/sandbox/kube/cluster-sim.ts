@@ -1,6 +1,7 @@
 import type { Environment } from '../../inventory/schema.js';
 import type { Clock } from '../shared/clock.js';
 import { syncDeployment } from './deployment-controller.js';
+import { collectGarbage } from './garbage-collector.js';
 import { syncHpas } from './hpa-controller.js';
 import { ObjectStore } from './object-store.js';
 import { stepPod } from './pod-lifecycle.js';
@@ -126,6 +127,7 @@ export class ClusterSim {
 
   /** Runs the controllers synchronously (deployments → replicasets → statuses). */
   reconcile(): void {
+    collectGarbage(this);
     syncHpas(this);
     const deployments = [...this.store.peek<Deployment>('deployments.apps')];
     for (const d of deployments) syncDeployment(this, d);

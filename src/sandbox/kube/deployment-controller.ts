@@ -1,4 +1,5 @@
 import type { ClusterSim } from './cluster-sim.js';
+import { hashView } from './defaults.js';
 import { updateDeploymentStatus } from './deployment-status.js';
 import { fnv32a, safeEncode } from './random.js';
 import { clone, type Deployment, type PodTemplate, type ReplicaSet } from './types.js';
@@ -26,6 +27,7 @@ function canonical(value: unknown): string {
 export function templateHash(template: PodTemplate): string {
   const t = clone(template);
   delete t.metadata.labels?.['pod-template-hash'];
+  if (t.spec) hashView(t.spec);
   return safeEncode(fnv32a(canonical(t)));
 }
 

@@ -1,4 +1,5 @@
 import { listEnvelope, listObjects, parseFilter } from './list-objects.js';
+import { serveMetrics } from './metrics.js';
 import { statsSummary } from './node-stats.js';
 import { toPartial, toPartialList, wantsPartial } from './partial-metadata.js';
 import type { RequestContext } from './request-context.js';
@@ -91,6 +92,10 @@ function getOne(ctx: RequestContext, name: string): void {
 /** GET on a resource path: list, watch, get, or a readable subresource. */
 export function handleRead(ctx: RequestContext): void {
   const { route } = ctx;
+  if (route.def.virtual) {
+    serveMetrics(ctx);
+    return;
+  }
   if (route.name === undefined) {
     if (!route.def.verbs.includes('list')) throw methodNotAllowed(route.def);
     listOrWatch(ctx);

@@ -16,7 +16,9 @@ import { podRestartsText, podStatusText } from './pod-columns.js';
 import { parseQuantity } from './quantity.js';
 import { rotateSecret } from './rotation-secret.js';
 import { nodeUsage } from './scheduler.js';
+import { setCredentialExpiry } from './seed-credentials.js';
 import { refreshNodePoolStatus } from './seed-nodepools.js';
+import { type ScaleSeed, setScale } from './seed-scale.js';
 import type { Deployment, NodeObject, Pod } from './types.js';
 import { restartWorkspaces } from './workspaces.js';
 
@@ -147,6 +149,28 @@ export class KubeControl {
     rotateSecret(sim, rotation.secret.namespace, rotation.secret.name);
     for (const s of this.sims.values()) if (s.info.role === 'control-plane') restartWorkspaces(s);
     return true;
+  }
+
+  /** An inventory credential's Secret re-annotated with another expiry (null: the annotation removed). */
+  setCredentialExpiry(credentialId: string, at: number | null): void {
+    const c = this.env.credentials.find((x) => x.id === credentialId);
+    if (!c)
+      throw new Error(
+        `unknown credential "${credentialId}" (inventory: ${this.env.credentials.map((x) => x.id).join(', ') || 'none'})`,
+      );
+    setCredentialExpiry(this.sim(c.cluster), c, at);
+  }
+
+  /**
+   * Rebuilds a cluster as seeded plus `nodes` tainted batch nodes and `pods` pods spread over them (kept
+   * across reset; 0 and 0 removes them). The pods are generated as they are read, not stored.
+   */
+  seedScale(clusterId: string, seed: ScaleSeed): void {
+    const sim = this.sim(clusterId);
+    setScale(sim, seed, () => {
+      sim.reset();
+      refreshNodePoolStatus(sim);
+    });
   }
 
   setImage(clusterId: string, namespace: string, deployment: string, ref: string, digest: string): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from '../shared/faults.js';
 import { applyFault, type Handler } from '../shared/http.js';
+import { admit, impersonate, requestAttributes } from './access-control.js';
 import { type Authenticator, authenticate } from './authenticate.js';
 import type { ClusterSim } from './cluster-sim.js';
 import {
@@ -10,9 +11,11 @@ import {
   versionInfo,
   wantsAggregated,
 } from './discovery.js';
+import { handleCreate } from './handle-create.js';
 import { handleDelete } from './handle-delete.js';
 import { handleRead } from './handle-read.js';
 import { handleWrite } from './handle-write.js';
+import { openApiV3 } from './openapi.js';
 import { sendObject, sendStatus } from './respond.js';
 import { parseRoute, pathSegments } from './route.js';
 import { faultStatus, KubeError, methodNotAllowed, pathNotFound } from './status-errors.js';
@@ -37,6 +40,7 @@ function sendDiscovery(req: IncomingMessage, res: ServerResponse, segments: stri
   return false;
 }
 
+/** Authentication, impersonation and authorization (RBAC) run before any routing, as in the API server. */
 async function dispatch(
   sim: ClusterSim,
   auth: Authenticator,
@@ -44,23 +48,28 @@ async function dispatch(
   res: ServerResponse,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
+  const user = impersonate(req, sim.store, authenticate(req, auth, sim.info.eksName));
+  admit(sim.store, user, requestAttributes(req.method ?? 'GET', url.pathname, url.searchParams));
   if (PUBLIC.has(url.pathname)) {
     res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('ok');
     return;
   }
-  authenticate(req, auth, sim.info.eksName);
   if (url.pathname === '/version') return sendObject(res, 200, versionInfo());
+  const openapi = req.method === 'GET' ? openApiV3(url.pathname) : undefined;
+  if (openapi) return sendObject(res, 200, openapi);
   const segments = pathSegments(url.pathname);
   if (sendDiscovery(req, res, segments)) return;
   const route = parseRoute(segments);
   if (!route) throw pathNotFound();
   if (route.subresource !== undefined && !route.def.subresources?.some((s) => s.name === route.subresource))
     throw pathNotFound();
-  const ctx = { sim, req, res, query: url.searchParams, route };
+  const ctx = { sim, req, res, query: url.searchParams, route, user };
   switch (req.method) {
     case 'GET':
       return handleRead(ctx);
+    case 'POST':
+      return handleCreate(ctx);
     case 'PATCH':
     case 'PUT':
       return handleWrite(ctx);

@@ -10,7 +10,7 @@ import {
   parseLabelSelector,
 } from './selectors.js';
 import { badRequest, expired } from './status-errors.js';
-import type { KubeObject } from './types.js';
+import { clone, type KubeObject } from './types.js';
 
 export interface Filter {
   namespace?: string;
@@ -91,19 +91,30 @@ export function listObjects(
     if (t.rv !== -1 && store.isCompacted(t.rv)) throw expired(TOO_OLD, encodeContinue(-1, t.start));
     if (t.rv !== -1) rv = t.rv;
   }
-  const all = store
-    .list(resourceKey(def), filter.namespace)
-    .filter((e) => e.key >= start && matches(def, filter, e.obj));
-  const page = limit > 0 ? all.slice(0, limit) : all;
-  const more = limit > 0 && all.length > limit;
+  // One pass in key order that stops after the page (and one more match, to know there is more).
+  const resource = resourceKey(def);
+  const page: { key: string; obj: KubeObject }[] = [];
+  let more = false;
+  store.scan(resource, filter.namespace, start, (key, obj) => {
+    if (!matches(def, filter, obj)) return true;
+    if (limit > 0 && page.length === limit) {
+      more = true;
+      return false;
+    }
+    page.push({ key, obj });
+    return true;
+  });
   const last = page[page.length - 1];
+  const next = last ? `${last.key}\u0000` : start;
   const noSelectors = filter.labels.length === 0 && filter.fields.length === 0;
   return {
-    items: page.map((e) => e.obj),
+    items: page.map((e) => clone(e.obj)),
     metadata: {
       resourceVersion: String(rv),
-      ...(more && last ? { continue: encodeContinue(rv, `${last.key}\u0000`) } : {}),
-      ...(more && noSelectors ? { remainingItemCount: all.length - page.length } : {}),
+      ...(more && last ? { continue: encodeContinue(rv, next) } : {}),
+      ...(more && noSelectors
+        ? { remainingItemCount: store.countFrom(resource, filter.namespace, next) }
+        : {}),
     },
   };
 }

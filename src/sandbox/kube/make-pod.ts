@@ -1,4 +1,5 @@
 import type { ClusterSim } from './cluster-sim.js';
+import { defaultPodSpec } from './defaults.js';
 import { repositoryOf, setCondition } from './pod-state.js';
 import { clone, kubeTime, type OwnerReference, type Pod, type PodTemplate } from './types.js';
 
@@ -21,12 +22,7 @@ export function makePod(
 ): Pod {
   const name = opts.name ?? `${opts.generateName ?? 'pod-'}${sim.rng.suffix(5)}`;
   const spec = clone(template.spec);
-  spec.containers = spec.containers.map((c) => ({
-    terminationMessagePath: '/dev/termination-log',
-    terminationMessagePolicy: 'File',
-    imagePullPolicy: 'IfNotPresent',
-    ...c,
-  }));
+  defaultPodSpec(spec);
   spec.tolerations = [...(spec.tolerations ?? []), ...DEFAULT_TOLERATIONS.map((t) => ({ ...t }))];
   return {
     apiVersion: 'v1',

@@ -13,6 +13,31 @@ export interface StoreEvent {
   previous?: KubeObject;
 }
 
+/**
+ * Objects made on demand from an index (a cluster seeded at scale: 150,000 pods), so the store's memory
+ * does not grow with them. Read-only: the API's reads (get, list pages) see them; controllers
+ * (`list`/`peek`) and watches do not, and writes to them answer as for a missing object.
+ */
+export interface GeneratedObjects {
+  readonly size: number;
+  /** Store key (`namespace/name`) of item `i`; strictly increasing with `i`. */
+  keyAt(i: number): string;
+  /** A fresh object (callers may keep or change it). */
+  objectAt(i: number): KubeObject;
+}
+
+/** First index in [0, size) whose key is >= `key` (keys ascending). */
+function lowerBound(size: number, keyAt: (i: number) => string, key: string): number {
+  let lo = 0;
+  let hi = size;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((keyAt(mid) as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 const HISTORY_LIMIT = 5_000;
 const COMPACTION_MS = 5 * 60_000;
 
@@ -23,6 +48,9 @@ const COMPACTION_MS = 5 * 60_000;
 export class ObjectStore {
   private counter: number;
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  /** Keys of each bucket in order, kept until a create or delete changes the set. */
+  private readonly sortedKeys = new Map<string, string[]>();
+  private readonly generated = new Map<string, GeneratedObjects>();
   private history: StoreEvent[] = [];
   private historyFloor: number;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
@@ -60,8 +88,75 @@ export class ObjectStore {
     namespace: string | undefined,
     name: string,
   ): T | undefined {
-    const obj = this.buckets.get(resource)?.get(ObjectStore.key(namespace, name));
-    return obj ? (clone(obj) as T) : undefined;
+    const key = ObjectStore.key(namespace, name);
+    const obj = this.buckets.get(resource)?.get(key);
+    if (obj) return clone(obj) as T;
+    const gen = this.generated.get(resource);
+    if (!gen) return undefined;
+    const i = lowerBound(gen.size, (j) => gen.keyAt(j), key);
+    return i < gen.size && gen.keyAt(i) === key ? (gen.objectAt(i) as T) : undefined;
+  }
+
+  /** Serves `resource`'s generated objects from `source` beside the stored ones (undefined: none). */
+  attachGenerated(resource: string, source: GeneratedObjects | undefined): void {
+    if (source) this.generated.set(resource, source);
+    else this.generated.delete(resource);
+  }
+
+  /**
+   * Stored and generated objects in key order, from key `from` on, within `namespace` if given, until
+   * `visit` returns false. Stored objects are passed uncopied: read them, never change them. Costs
+   * what is visited, not the whole resource (a list page does not sort or copy 150,000 pods).
+   */
+  scan(
+    resource: string,
+    namespace: string | undefined,
+    from: string,
+    visit: (key: string, obj: KubeObject) => boolean,
+  ): void {
+    const bucket = this.buckets.get(resource);
+    const keys = this.keysOf(resource);
+    const gen = this.generated.get(resource);
+    const prefix = namespace ? `${namespace}/` : '';
+    const start = from > prefix ? from : prefix;
+    let i = lowerBound(keys.length, (k) => keys[k] as string, start);
+    let j = gen ? lowerBound(gen.size, (k) => gen.keyAt(k), start) : 0;
+    for (;;) {
+      const a = i < keys.length ? keys[i] : undefined;
+      const b = gen && j < gen.size ? gen.keyAt(j) : undefined;
+      if (a === undefined && b === undefined) return;
+      const stored = a !== undefined && (b === undefined || a <= b);
+      const key = (stored ? a : b) as string;
+      if (!key.startsWith(prefix)) return;
+      // A stored object of the same name shadows the generated one.
+      if (stored && a === b) j++;
+      const obj = stored ? bucket?.get(key) : gen?.objectAt(j);
+      if (stored) i++;
+      else j++;
+      if (obj && !visit(key, obj)) return;
+    }
+  }
+
+  /** How many objects `scan` would visit from `from` (paging's remainingItemCount). */
+  countFrom(resource: string, namespace: string | undefined, from: string): number {
+    const keys = this.keysOf(resource);
+    const gen = this.generated.get(resource);
+    const prefix = namespace ? `${namespace}/` : '';
+    const start = from > prefix ? from : prefix;
+    // Names never contain '/', so '0' (the next character) bounds a namespace's keys.
+    const end = namespace ? `${namespace}0` : undefined;
+    const count = (size: number, keyAt: (i: number) => string) =>
+      (end === undefined ? size : lowerBound(size, keyAt, end)) - lowerBound(size, keyAt, start);
+    return count(keys.length, (k) => keys[k] as string) + (gen ? count(gen.size, (k) => gen.keyAt(k)) : 0);
+  }
+
+  private keysOf(resource: string): string[] {
+    let keys = this.sortedKeys.get(resource);
+    if (!keys) {
+      keys = [...(this.buckets.get(resource)?.keys() ?? [])].sort();
+      this.sortedKeys.set(resource, keys);
+    }
+    return keys;
   }
 
   /** Objects in key order (etcd order), optionally restricted to a namespace. */
@@ -90,6 +185,7 @@ export class ObjectStore {
     if (this.generationResources.has(resource)) meta.generation ??= 1;
     meta.resourceVersion = String(++this.counter);
     this.bucket(resource).set(ObjectStore.key(meta.namespace, meta.name), obj);
+    this.sortedKeys.delete(resource);
     this.emit({ rv: this.counter, resource, type: 'ADDED', object: obj });
     return clone(obj);
   }
@@ -142,6 +238,7 @@ export class ObjectStore {
     const current = this.bucket(resource).get(key);
     if (!current) return undefined;
     this.bucket(resource).delete(key);
+    this.sortedKeys.delete(resource);
     const gone = clone(current);
     gone.metadata.resourceVersion = String(++this.counter);
     this.emit({ rv: this.counter, resource, type: 'DELETED', object: gone, previous: current });
@@ -189,6 +286,8 @@ export class ObjectStore {
   clear(): void {
     for (const fn of [...this.clearListeners]) fn();
     this.buckets.clear();
+    this.sortedKeys.clear();
+    this.generated.clear();
     this.history = [];
     this.historyFloor = this.counter;
     this.compactedRv = this.counter;

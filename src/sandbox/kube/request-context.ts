@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterSim } from './cluster-sim.js';
+import type { UserInfo } from './rbac.js';
 import type { ResourceRoute } from './route.js';
 
 export interface RequestContext {
@@ -8,4 +9,6 @@ export interface RequestContext {
   res: ServerResponse;
   query: URLSearchParams;
   route: ResourceRoute;
+  /** The user the request runs as (after impersonation). */
+  user: UserInfo;
 }

@@ -22,9 +22,12 @@ export interface ResourceDef {
   generation?: boolean;
   /** Served from a CustomResourceDefinition (list items keep kind/apiVersion; no strategic merge patch). */
   crd?: boolean;
+  /** Computed on each read rather than stored (metrics.k8s.io). */
+  virtual?: boolean;
 }
 
 const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 const status = (kind: string): SubresourceDef => ({ name: 'status', kind, verbs: ['get'] });
 const scale: SubresourceDef = {
   name: 'scale',
@@ -56,7 +59,10 @@ export const RESOURCES: ResourceDef[] = [
     verbs: ['delete', ...READ],
     shortNames: ['po'],
     categories: ['all'],
-    subresources: [status('Pod')],
+    subresources: [
+      { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+      status('Pod'),
+    ],
   },
   {
     group: '',
@@ -86,7 +92,19 @@ export const RESOURCES: ResourceDef[] = [
     singular: 'secret',
     kind: 'Secret',
     namespaced: true,
-    verbs: READ,
+    verbs: WRITE,
+  },
+  {
+    group: '',
+    version: 'v1',
+    plural: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    verbs: WRITE,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: [status('Service')],
   },
   {
     group: 'apps',
@@ -95,7 +113,7 @@ export const RESOURCES: ResourceDef[] = [
     singular: 'deployment',
     kind: 'Deployment',
     namespaced: true,
-    verbs: [...READ, 'patch', 'update'],
+    verbs: WRITE,
     shortNames: ['deploy'],
     categories: ['all'],
     subresources: [scale, status('Deployment')],
@@ -164,6 +182,47 @@ export const RESOURCES: ResourceDef[] = [
     subresources: [status('NodeClaim')],
     generation: true,
     crd: true,
+  },
+  ...(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'] as const).map(
+    (kind): ResourceDef => ({
+      group: 'rbac.authorization.k8s.io',
+      version: 'v1',
+      plural: `${kind.toLowerCase()}s`,
+      singular: kind.toLowerCase(),
+      kind,
+      namespaced: !kind.startsWith('Cluster'),
+      verbs: WRITE,
+    }),
+  ),
+  {
+    group: 'authorization.k8s.io',
+    version: 'v1',
+    plural: 'selfsubjectaccessreviews',
+    singular: 'selfsubjectaccessreview',
+    kind: 'SelfSubjectAccessReview',
+    namespaced: false,
+    verbs: ['create'],
+  },
+  // metrics-server's aggregated API (kubectl top): usage computed from the simulated pods on each read.
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    plural: 'nodes',
+    singular: '',
+    kind: 'NodeMetrics',
+    namespaced: false,
+    verbs: ['get', 'list'],
+    virtual: true,
+  },
+  {
+    group: 'metrics.k8s.io',
+    version: 'v1beta1',
+    plural: 'pods',
+    singular: '',
+    kind: 'PodMetrics',
+    namespaced: true,
+    verbs: ['get', 'list'],
+    virtual: true,
   },
 ];
 

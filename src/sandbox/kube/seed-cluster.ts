@@ -1,8 +1,10 @@
 import type { ClusterSim } from './cluster-sim.js';
 import { seedRotationSecret } from './rotation-secret.js';
+import { seedCredentialSecrets } from './seed-credentials.js';
 import { seedInventoryDeployments } from './seed-inventory.js';
 import { refreshNodePoolStatus, seedNodePools } from './seed-nodepools.js';
 import { seedNodes } from './seed-nodes.js';
+import { seedScale } from './seed-scale.js';
 import { seedSystem } from './seed-system.js';
 import type { Deployment, KubeObject } from './types.js';
 import { kubeTime } from './types.js';
@@ -71,6 +73,8 @@ export function seedCluster(sim: ClusterSim): void {
       2 * 3_600_000 + sim.rng.int(600_000),
     );
   }
+  seedCredentialSecrets(sim);
+  seedScale(sim);
   sim.reconcile();
   backdateConditions(sim);
   refreshNodePoolStatus(sim);

@@ -94,6 +94,7 @@ export function seedSystem(sim: ClusterSim): void {
       },
     ],
     ageDays: 150,
+    manager: 'eks',
   });
   seedDeployment(sim, {
     namespace: 'karpenter',
@@ -113,5 +114,6 @@ export function seedSystem(sim: ClusterSim): void {
       },
     ],
     ageDays: 120,
+    manager: 'helm',
   });
 }

@@ -1,6 +1,8 @@
 import type { ClusterSim } from './cluster-sim.js';
+import { defaultDeployment } from './defaults.js';
 import { templateHash } from './deployment-controller.js';
 import { makePod, settlePod } from './make-pod.js';
+import { trackUpdate } from './managed-fields.js';
 import { schedulePod } from './scheduler.js';
 import {
   type Container,
@@ -27,6 +29,8 @@ export interface WorkloadSeed {
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
   ageDays: number;
+  /** The field manager of the install (default `kubectl-client-side-apply`). */
+  manager?: string;
 }
 
 /** Binds a new pod to the node the scheduler picks and marks it Running (seeding only). */
@@ -85,15 +89,15 @@ export function seedDeployment(sim: ClusterSim, w: WorkloadSeed): Deployment {
       ...(w.tolerations ? { tolerations: w.tolerations } : {}),
     },
   };
-  const d = sim.store.create<Deployment>('deployments.apps', {
+  const created = kubeTime(now - w.ageDays * DAY);
+  const manifest: Deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
       name: w.name,
       namespace: w.namespace,
-      creationTimestamp: kubeTime(now - w.ageDays * DAY),
+      creationTimestamp: created,
       labels: { ...w.labels },
-      annotations: { 'deployment.kubernetes.io/revision': '1' },
     },
     spec: {
       replicas: w.replicas,
@@ -104,7 +108,17 @@ export function seedDeployment(sim: ClusterSim, w: WorkloadSeed): Deployment {
       progressDeadlineSeconds: 600,
     },
     status: {},
-  });
+  };
+  defaultDeployment(manifest);
+  // Whoever installed it owns the spec it wrote (as `kubectl get --show-managed-fields` tells).
+  trackUpdate(
+    undefined,
+    manifest,
+    { manager: w.manager ?? 'kubectl-client-side-apply', apiVersion: 'apps/v1' },
+    created,
+  );
+  manifest.metadata.annotations = { 'deployment.kubernetes.io/revision': '1' };
+  const d = sim.store.create<Deployment>('deployments.apps', manifest);
   seedReplicaSet(sim, d, w);
   return d;
 }

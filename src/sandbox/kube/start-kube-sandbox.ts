@@ -2,7 +2,7 @@ import type { Environment } from '../../inventory/schema.js';
 import type { Clock } from '../shared/clock.js';
 import type { Faults } from '../shared/faults.js';
 import { type RunningServer, serve } from '../shared/http.js';
-import type { TokenValidator } from './authenticate.js';
+import type { AccessEntry, TokenValidator } from './authenticate.js';
 import { ClusterSim } from './cluster-sim.js';
 import { KubeControl } from './kube-control.js';
 import { kubeHandler } from './kube-handler.js';
@@ -24,6 +24,8 @@ export interface KubeSandboxOptions {
   staticToken: string;
   /** Validates `k8s-aws-v1.` EKS bearer tokens (supplied by the AWS sandbox). Absent → only staticToken works. */
   validateToken?: TokenValidator;
+  /** EKS access entries: IAM principal ARN → Kubernetes username and groups (RBAC applies to them). */
+  accessEntries?: Record<string, AccessEntry>;
   /** Inventory image id → container image reference and manifest digest used by pod templates / pod imageID. */
   images: Record<string, { ref: string; digest: string }>;
   /** Time per pod transition (default 250 ms). */
@@ -54,6 +56,7 @@ export async function startKubeSandbox(opts: KubeSandboxOptions): Promise<KubeSa
   const auth = {
     staticToken: opts.staticToken,
     ...(opts.validateToken ? { validateToken: opts.validateToken } : {}),
+    ...(opts.accessEntries ? { accessEntries: opts.accessEntries } : {}),
   };
   const sims = new Map<string, ClusterSim>();
   const servers: RunningServer[] = [];

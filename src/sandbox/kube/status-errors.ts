@@ -152,3 +152,37 @@ export function faultStatus(code: number, retryAfter?: number): Status {
     code,
   };
 }
+
+export function alreadyExists(def: Pick<ResourceDef, 'group' | 'plural'>, name: string): KubeError {
+  return status(409, 'AlreadyExists', `${resourceKey(def)} "${name}" already exists`, qualified(def, name));
+}
+
+/** 409 from server-side apply (`NewApplyConflict`): one cause per conflicting field. */
+export function applyConflict(message: string, causes: { message: string; field: string }[]): KubeError {
+  return status(409, 'Conflict', message, {
+    causes: causes.map((c) => ({ reason: 'FieldManagerConflict', ...c })),
+  });
+}
+
+/**
+ * 403 as `NewForbidden` renders an authorization denial: `<resource> "<name>" is forbidden: <why>`, or
+ * `forbidden: <why>` for a non-resource path.
+ */
+export function forbidden(
+  resource: { group: string; resource: string } | undefined,
+  name: string,
+  why: string,
+) {
+  if (!resource?.resource) return status(403, 'Forbidden', `forbidden: ${why}`, {});
+  const qualifiedName = resource.group ? `${resource.resource}.${resource.group}` : resource.resource;
+  return status(
+    403,
+    'Forbidden',
+    name ? `${qualifiedName} "${name}" is forbidden: ${why}` : `${qualifiedName} is forbidden: ${why}`,
+    {
+      ...(name ? { name } : {}),
+      ...(resource.group ? { group: resource.group } : {}),
+      kind: resource.resource,
+    },
+  );
+}

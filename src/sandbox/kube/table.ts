@@ -83,6 +83,22 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Data', type: 'integer', cell: (o) => Object.keys((o.data as object | undefined) ?? {}).length },
     ageCol,
   ],
+  services: [
+    nameCol,
+    { name: 'Type', cell: (o) => String(spec(o).type ?? '') },
+    { name: 'Cluster-IP', cell: (o) => String(spec(o).clusterIP ?? '<none>') },
+    { name: 'External-IP', cell: () => '<none>' },
+    { name: 'Port(s)', cell: (o) => servicePorts(o) },
+    ageCol,
+    {
+      name: 'Selector',
+      priority: 1,
+      cell: (o) =>
+        Object.entries((spec(o).selector as Record<string, string> | undefined) ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',') || '<none>',
+    },
+  ],
   events: [
     {
       name: 'Last Seen',
@@ -141,6 +157,12 @@ const COLUMNS: Record<string, Column[]> = {
     ageCol,
   ],
 };
+
+function servicePorts(o: KubeObject): string {
+  const ports = (spec(o).ports as { port: number; protocol?: string; nodePort?: number }[] | undefined) ?? [];
+  if (!ports.length) return '<none>';
+  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+}
 
 function readyCond(o: KubeObject): string {
   const conds = (status(o).conditions as { type: string; status: string }[] | undefined) ?? [];

@@ -38,6 +38,28 @@ export interface SeedOptions {
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
 
+/** A RegistryStore's contents at one moment (see `snapshot`). */
+export interface RegistrySnapshot {
+  readonly manifests: ReadonlyMap<string, StoredManifest>;
+  readonly blobs: ReadonlyMap<string, Buffer>;
+  readonly repos: ReadonlyMap<string, RepoState>;
+  readonly generations: ReadonlyMap<string, number>;
+}
+
+function copyRepos(repos: ReadonlyMap<string, RepoState>): Map<string, RepoState> {
+  return new Map(
+    [...repos].map(([name, r]) => [
+      name,
+      {
+        createdAt: r.createdAt,
+        tags: new Map(r.tags),
+        manifests: new Map(r.manifests),
+        blobs: new Set(r.blobs),
+      },
+    ]),
+  );
+}
+
 /** Content-addressed registry data: repositories → tags → manifest digests; manifests and blobs by digest. */
 export class RegistryStore {
   private readonly manifests = new Map<string, StoredManifest>();
@@ -53,6 +75,25 @@ export class RegistryStore {
     this.blobs.clear();
     this.repos.clear();
     this.generations.clear();
+  }
+
+  /** Everything stored, as a copy `restore` can bring back (the control API's reset). */
+  snapshot(): RegistrySnapshot {
+    return {
+      manifests: new Map(this.manifests),
+      blobs: new Map(this.blobs),
+      repos: copyRepos(this.repos),
+      generations: new Map(this.generations),
+    };
+  }
+
+  /** Back to a snapshot: the same repositories, tags, digests and push times (stored bytes are shared, never mutated). */
+  restore(snapshot: RegistrySnapshot): void {
+    this.clear();
+    for (const [k, v] of snapshot.manifests) this.manifests.set(k, v);
+    for (const [k, v] of snapshot.blobs) this.blobs.set(k, v);
+    for (const [k, v] of copyRepos(snapshot.repos)) this.repos.set(k, v);
+    for (const [k, v] of snapshot.generations) this.generations.set(k, v);
   }
 
   createRepository(repo: string): void {

@@ -4,6 +4,7 @@ import { applyFault, readBody } from '../shared/http.js';
 import { validateBlocks } from './block-kit/validate-blocks.js';
 import type { ResponseTarget } from './response-url-registry.js';
 import type { SlackWorld } from './slack-world.js';
+import { blocksTextLength, MAX_BLOCKS_TEXT_CHARS, MAX_TEXT_CHARS } from './web-api/message-content.js';
 
 export const RESPONSE_URL_API = 'slack:response_url';
 
@@ -46,6 +47,10 @@ export async function handleResponseUrl(
   if (payload.blocks !== undefined && validateBlocks(payload.blocks).length > 0) {
     return sendText(res, 400, 'invalid_blocks');
   }
+  if (payload.blocks !== undefined && blocksTextLength(payload.blocks) > MAX_BLOCKS_TEXT_CHARS)
+    return sendText(res, 400, 'msg_blocks_too_long');
+  if (payload.text !== undefined && [...payload.text].length > MAX_TEXT_CHARS)
+    return sendText(res, 400, 'msg_too_long');
   const hasContent = payload.text !== undefined || (payload.blocks?.length ?? 0) > 0;
   if (!hasContent && !payload.delete_original) return sendText(res, 400, 'no_text');
   const use = world.responseUrls.use(id);

@@ -53,7 +53,7 @@ export function postInteraction(
   eventsUrl: string,
   signingSecret: string,
   payload: object,
-  opts: Omit<SendOptions, 'retryNum'> = {},
+  opts: SendOptions = {},
 ): Promise<BotReply> {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return postSigned(eventsUrl, signingSecret, body, opts);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { shortFailure } from '../../errors/short-failure.js';
 import { environmentOf } from '../../jobs/job-deps.js';
 import type { SmokeResult } from '../../ports/coder-workspaces.js';
@@ -62,8 +63,9 @@ export const goNoGoStep: StepRunner = async (w, ctx) => {
 
 async function smokeTests(
   w: Workshop,
-  { deps }: StepContext,
+  ctx: StepContext,
 ): Promise<{ results: SmokeResult[]; lines: string[] }> {
+  const { deps } = ctx;
   const env = environmentOf(deps, w.environment);
   const targets = env.workshop?.smoke ?? [];
   if (!deps.workspaces || !targets.length)
@@ -72,7 +74,8 @@ async function smokeTests(
   const results = await Promise.all(
     targets.map(async (t, i): Promise<SmokeResult> => {
       const probe = env.probes.find((p) => p.id === t.probe)!;
-      const name = `opsbot-smoke-${w.id.slice(2)}-${i}`;
+      // Unique per run: a retry (or a run beside a stalled one) never collides with a workspace still being deleted.
+      const name = `smoke-${w.id.slice(2)}-${i}-${runSuffix(ctx.runToken ?? ctx.jobId)}`;
       try {
         return await workspaces.smokeTest(
           { region: t.region, probe, template: t.template, org: t.org },
@@ -89,6 +92,10 @@ async function smokeTests(
       : `❌ ${r.region}: ${untrusted(r.reason ?? 'failed')}${failedStep(r)}`,
   );
   return { results, lines };
+}
+
+function runSuffix(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 4);
 }
 
 function failedStep(r: SmokeResult): string {

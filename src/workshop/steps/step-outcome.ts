@@ -17,6 +17,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** Id of the job running the step: stable across its retries, so anything it queues is queued once. */
   jobId: string;
+  /** This run's lock token: differs between a run and its retry (or a run that replaced a stalled one). */
+  runToken?: string;
 }
 
 export type StepRunner = (w: Workshop, ctx: StepContext) => Promise<StepOutcome>;

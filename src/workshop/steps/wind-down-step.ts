@@ -96,7 +96,8 @@ async function resumeRotation(w: Workshop, holding: Workshop[], { deps }: StepCo
   const pauses = new PauseStore(deps.redis, deps.prefix);
   const pause = await pauses.get(env.name);
   const ours = new Set(w.steps['go-no-go'].planIds);
-  if (!pause) return 'key rotation is running';
+  // The pause's own resume is due at the same moment as this step: whichever runs first, say the same.
+  if (!pause) return (await resumedOurs(deps, ours)) ? OWN_RESUME : 'key rotation is running';
   if (holding.length) return `rotation stays paused for ${holding.map((o) => code(o.name)).join(', ')}`;
   if (!ours.has(pause.planId) && !(await extendedBy(deps, ours, pause.planId)))
     return "rotation stays paused: that pause is not this workshop's";
@@ -104,7 +105,21 @@ async function resumeRotation(w: Workshop, holding: Workshop[], { deps }: StepCo
   // Its own scheduled resume (approved with the pause) runs now instead of at its end.
   if (pause.until > now)
     await extendPause({ plans: deps.plans, pauses, queue: deps.queue, clock: deps.clock }, pause, now);
-  return "key rotation resumes (the pause's own resume)";
+  return OWN_RESUME;
+}
+
+const OWN_RESUME = "key rotation resumes (the pause's own resume)";
+
+/** Whether one of the workshop's pause plans was applied and its resume has run or is running. */
+async function resumedOurs(deps: StepContext['deps'], ours: Set<string>): Promise<boolean> {
+  for (const id of ours) {
+    const plan = await deps.plans.get(id);
+    // Reverted already, or its revert is due (running now, beside this step).
+    const due = plan?.revertAt !== undefined && plan.revertAt <= deps.clock.now();
+    if (plan?.kind === CHANGE_KINDS.rotation && plan.status === 'applied' && (plan.revertedBy || due))
+      return true;
+  }
+  return false;
 }
 
 /** Whether one of the workshop's plans extended the pause `pausePlanId`. */

@@ -127,7 +127,38 @@ describe('validateEksToken', () => {
     });
   });
 
-  it('rejects revoked credentials, other STS hosts, unsigned cluster headers and garbage', async () => {
+  it("accepts tokens presigned for AWS's own STS hosts (as `aws eks get-token` makes them), scoped to the host's region", async () => {
+    const forHost = (stsEndpoint: string | undefined, region = 'us-east-2') =>
+      mintEksToken({
+        clusterName: 'ai-coder-control',
+        region,
+        credentials: CREDS,
+        ...(stsEndpoint ? { stsEndpoint } : {}),
+        now: () => new Date(fx.clock.now()),
+      }).then((t) => fx.aws.validateEksToken(t.token, 'ai-coder-control'));
+    expect(await forHost(undefined)).toMatchObject({ ok: true });
+    expect(await forHost('https://sts.eu-west-2.amazonaws.com', 'eu-west-2')).toMatchObject({ ok: true });
+    expect(await forHost('https://sts.amazonaws.com', 'us-east-1')).toMatchObject({ ok: true });
+    expect(await forHost('https://sts.amazonaws.com')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('SignatureDoesNotMatch'),
+    });
+    expect(await forHost('https://sts.us-west-2.amazonaws.com')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('scoped to "us-east-2"'),
+    });
+    for (const host of [
+      'https://sts.example.com',
+      'http://sts.us-east-2.amazonaws.com',
+      'https://sts.us-east-2.amazonaws.com:8443',
+    ])
+      expect(await forHost(host)).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^unexpected STS host/),
+      });
+  });
+
+  it('rejects revoked credentials, unsigned cluster headers and garbage', async () => {
     const { token } = await mint();
     fx.aws.control.revokeCredentials(true);
     expect(fx.aws.validateEksToken(token, 'ai-coder-control')).toMatchObject({
@@ -135,15 +166,6 @@ describe('validateEksToken', () => {
       reason: expect.stringContaining('revoked'),
     });
     fx.aws.control.revokeCredentials(false);
-    const otherHost = await mintEksToken({
-      clusterName: 'ai-coder-control',
-      region: 'us-east-2',
-      credentials: CREDS,
-    });
-    expect(fx.aws.validateEksToken(otherHost.token, 'ai-coder-control')).toMatchObject({
-      ok: false,
-      reason: expect.stringMatching(/^unexpected STS host/),
-    });
     const unsigned = tamper(token, (u) => u.searchParams.set('X-Amz-SignedHeaders', 'host'));
     expect(fx.aws.validateEksToken(unsigned, 'ai-coder-control')).toMatchObject({
       ok: false,

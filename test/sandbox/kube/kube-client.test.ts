@@ -223,18 +223,21 @@ describe('deployments through @kubernetes/client-node', () => {
     expect(d.spec?.replicas).toBe(4);
   });
 
-  it('answers 405 for verbs the simulated API does not serve', async () => {
+  it('answers 405 for verbs the simulated API does not serve, 409 for a create of an existing name', async () => {
     const { apps } = clients(fx.sandbox, 'us-east-2');
     const d = await apps.readNamespacedDeployment({ name: 'coder', namespace: 'coder' });
     const { code, status } = await statusOf(
-      apps.deleteNamespacedDeployment({ name: 'coder', namespace: 'coder' }),
+      apps.deleteCollectionNamespacedDeployment({ namespace: 'coder' }),
     );
     expect(code).toBe(405);
     expect(status).toMatchObject({
       reason: 'MethodNotAllowed',
       details: { group: 'apps', kind: 'deployments' },
     });
-    expect((await statusOf(apps.createNamespacedDeployment({ namespace: 'coder', body: d }))).code).toBe(405);
+    expect(await statusOf(apps.createNamespacedDeployment({ namespace: 'coder', body: d }))).toMatchObject({
+      code: 409,
+      status: { reason: 'AlreadyExists', message: 'deployments.apps "coder" already exists' },
+    });
   });
 
   it('answers 404 with the real message for a missing deployment', async () => {

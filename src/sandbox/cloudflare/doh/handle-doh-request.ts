@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Faults } from '../../shared/faults.js';
-import { applyFault, sendJson } from '../../shared/http.js';
+import { applyFault, readBody, sendJson } from '../../shared/http.js';
 import { normalizeName } from '../state/hostnames.js';
 import type { ZoneStore } from '../state/zone-store.js';
-import { resolveName, TypeNumbers } from './resolve-name.js';
+import { decodeQuery, encodeResponse, RCODE, WireFormatError, type WireQuery } from './dns-wire.js';
+import { type Resolution, resolveName, TypeNumbers } from './resolve-name.js';
 
 export const dohPath = '/dns-query';
+const DNS_MESSAGE = 'application/dns-message';
+/** The largest DNS message (RFC 8484 §6: a DoH message is at most 65535 bytes). */
+const MAX_MESSAGE = 65_535;
 
 class DohRequestError extends Error {}
 
@@ -35,7 +39,59 @@ function wantsJson(req: IncomingMessage, query: URLSearchParams): boolean {
   return accept.includes('application/dns-json') || query.get('ct') === 'application/dns-json';
 }
 
-/** GET /dns-query?name=…&type=… answered in Cloudflare's JSON DNS format from the live records. */
+/** RFC 8484 freshness: the smallest TTL of the answer, or of the SOA for a negative one. */
+function maxAge(r: Resolution): number {
+  const ttls = [...r.Answer, ...r.Authority].map((a) => a.TTL);
+  return ttls.length > 0 ? Math.min(...ttls) : 0;
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** What the resolver makes of one wire-format query: its answer, or FORMERR/NOTIMP/REFUSED as DNS says. */
+function resolveWire(store: ZoneStore, query: WireQuery): { rcode: number; resolution?: Resolution } {
+  if (query.opcode !== 0) return { rcode: RCODE.NOTIMP };
+  const [question, ...more] = query.questions;
+  if (!question || more.length > 0) return { rcode: RCODE.FORMERR };
+  if (question.class !== 1) return { rcode: RCODE.REFUSED };
+  const resolution = resolveName(store, normalizeName(question.name), question.type);
+  return { rcode: resolution.Status, resolution };
+}
+
+/** An RFC 8484 DNS message (GET `?dns=` base64url, or POST body) answered in wire format. */
+function answerWire(store: ZoneStore, res: ServerResponse, message: Buffer): void {
+  let query: WireQuery;
+  try {
+    query = decodeQuery(message);
+  } catch (err) {
+    if (!(err instanceof WireFormatError)) throw err;
+    sendText(res, 400, `Bad Request: not a DNS query (${err.message})\n`);
+    return;
+  }
+  const { rcode, resolution } = resolveWire(store, query);
+  const body = encodeResponse(query, {
+    rcode,
+    answer: resolution?.Answer ?? [],
+    authority: resolution?.Authority ?? [],
+  });
+  res.writeHead(200, {
+    'content-type': DNS_MESSAGE,
+    'content-length': body.length,
+    'cache-control': `max-age=${resolution ? maxAge(resolution) : 0}`,
+  });
+  res.end(body);
+}
+
+/**
+ * `/dns-query` as Cloudflare serves it: RFC 8484 wire format (GET `?dns=<base64url>`, or POST with
+ * `content-type: application/dns-message`) and the JSON API (GET `?name=…&type=…` asking for
+ * `application/dns-json`), both answered from the live records.
+ */
 export async function handleDohRequest(
   store: ZoneStore,
   faults: Faults,
@@ -45,8 +101,34 @@ export async function handleDohRequest(
 ): Promise<void> {
   const errorBody = (status: number) => ({ error: `injected fault ${status}` });
   if (await applyFault(faults, 'doh', res, errorBody)) return;
+  if (req.method === 'POST') {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== DNS_MESSAGE) {
+      sendText(res, 415, `Unsupported Media Type: POST takes ${DNS_MESSAGE}\n`);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_MESSAGE);
+    } catch {
+      sendText(res, 413, 'Payload Too Large\n');
+      return;
+    }
+    answerWire(store, res, body);
+    return;
+  }
   if (req.method !== 'GET') {
-    sendJson(res, 405, { error: 'Only GET is supported for the JSON API.' });
+    sendJson(res, 405, { error: 'Only GET and POST are supported.' });
+    return;
+  }
+  const dns = url.searchParams.get('dns');
+  if (dns !== null) {
+    // base64url without padding (RFC 8484 §4.1); padding is tolerated, anything else is not a message.
+    if (!/^[A-Za-z0-9_-]*={0,2}$/.test(dns) || dns.length > Math.ceil((MAX_MESSAGE * 4) / 3) + 2) {
+      sendText(res, 400, 'Bad Request: `dns` must be a base64url-encoded DNS message\n');
+      return;
+    }
+    answerWire(store, res, Buffer.from(dns, 'base64url'));
     return;
   }
   try {
@@ -60,7 +142,6 @@ export async function handleDohRequest(
     flag(url.searchParams, 'do');
     const name = normalizeName(rawName);
     const r = resolveName(store, name, type);
-    const ttls = [...r.Answer, ...r.Authority].map((a) => a.TTL);
     const body = {
       Status: r.Status,
       TC: false,
@@ -74,7 +155,7 @@ export async function handleDohRequest(
     };
     sendJson(res, 200, body, {
       'content-type': 'application/dns-json',
-      'cache-control': `max-age=${ttls.length > 0 ? Math.min(...ttls) : 0}`,
+      'cache-control': `max-age=${maxAge(r)}`,
     });
   } catch (err) {
     if (!(err instanceof DohRequestError)) throw err;

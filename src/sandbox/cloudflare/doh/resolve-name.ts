@@ -63,6 +63,12 @@ function soa(zone: Zone): DnsAnswer {
   };
 }
 
+/** The zone's own name servers (Cloudflare's, read-only in the dashboard) as the apex NS RRset. */
+function apexNs(zone: Zone): DnsAnswer[] {
+  const servers = zone.nameServers.length > 0 ? zone.nameServers : ['ns.cloudflare.com'];
+  return servers.map((ns) => ({ name: `${zone.name}.`, type: 2, TTL: 86400, data: `${ns}.` }));
+}
+
 function recordsAt(zone: Zone, name: string): StoredRecord[] {
   return [...zone.records.values()].filter((r) => r.name === name);
 }
@@ -164,6 +170,9 @@ function flattenApex(
 function resolveAt(store: ZoneStore, qname: string, qtype: number, depth: number): Resolution {
   const zone = store.containing(qname);
   if (!zone) return outsideZones(qname, qtype);
+  // The apex owns the zone's SOA and NS, whatever else (a flattened CNAME) lives there.
+  if (qname === zone.name && qtype === 6) return { Status: 0, Answer: [soa(zone)], Authority: [] };
+  if (qname === zone.name && qtype === 2) return { Status: 0, Answer: apexNs(zone), Authority: [] };
   const node = lookupNode(zone, qname);
   if (node === 'nxdomain') return { Status: 3, Answer: [], Authority: [soa(zone)] };
   if (node === 'nodata') return { Status: 0, Answer: [], Authority: [soa(zone)] };

@@ -1,6 +1,6 @@
 import type { SlackWorld } from '../slack-world.js';
 import { type ApiArgs, optString, requireString } from './api-args.js';
-import { botMessage, readMessageContent } from './message-content.js';
+import { botMessage, readMessageContent, truncationWarning } from './message-content.js';
 import { SlackApiError } from './slack-api-error.js';
 
 type Json = Record<string, unknown>;
@@ -59,6 +59,7 @@ export function chatPostMessage(world: SlackWorld, args: ApiArgs): Json {
     channel,
     ts,
     message: botMessage(world, { text, ts, blocks: content.blocks, thread_ts: threadTs }),
+    ...truncationWarning(content),
   };
 }
 
@@ -68,7 +69,7 @@ export function chatUpdate(world: SlackWorld, args: ApiArgs): Json {
   const live = world.store.getLive(channel, ts);
   if (!live) throw new SlackApiError('message_not_found');
   if (!live.byBot) throw new SlackApiError('cant_update_message');
-  const content = readMessageContent(args);
+  const content = readMessageContent(args, 'msg_too_long');
   // Slack's chat.update is rate limited per channel (Tier 3); checked after validation, as Slack counts calls.
   const retryAfter = world.updateLimiter.take(channel);
   if (retryAfter !== undefined) throw new SlackApiError('ratelimited', [], retryAfter);
@@ -92,7 +93,7 @@ export function chatPostEphemeral(world: SlackWorld, args: ApiArgs): Json {
   const channel = resolveChannel(world, args);
   const user = optString(args, 'user');
   if (user === undefined || !world.user(user)) throw new SlackApiError('user_not_found');
-  const content = readMessageContent(args);
+  const content = readMessageContent(args, 'msg_too_long');
   const threadTs = optString(args, 'thread_ts');
   const ts = world.store.nextTs();
   world.store.record({

@@ -14,11 +14,23 @@ type Json = Record<string, unknown>;
 type TokenKind = 'bot' | 'app';
 
 interface Method {
-  token: TokenKind;
+  /** The token the method takes; `none`: callable without one (api.test). */
+  token: TokenKind | 'none';
   run(world: SlackWorld, args: ApiArgs): Json;
 }
 
 export const SLACK_API = 'slack';
+
+/**
+ * api.test: no token needed (any given is ignored); echoes its arguments and, given `error`, fails
+ * with that code, as Slack's does.
+ */
+function apiTest(args: ApiArgs): Json {
+  const echoed = Object.keys(args).length > 0 ? { args } : {};
+  const error = args.error;
+  if (typeof error === 'string' && error !== '') return { ok: false, error, ...echoed };
+  return { ok: true, ...echoed };
+}
 
 /** Answers an injected fault the way Slack would: `ratelimited` for 429, a bare error otherwise. */
 export function slackFaultBody(status: number): Json {
@@ -31,6 +43,7 @@ export function slackFaultBody(status: number): Json {
  */
 export function createWebApiHandler(world: SlackWorld, openSocketUrl: () => string) {
   const methods: Record<string, Method> = {
+    'api.test': { token: 'none', run: (_w, args) => apiTest(args) },
     'auth.test': { token: 'bot', run: (w) => authTest(w) },
     'chat.postMessage': { token: 'bot', run: chatPostMessage },
     'chat.update': { token: 'bot', run: chatUpdate },
@@ -64,12 +77,18 @@ export function createWebApiHandler(world: SlackWorld, openSocketUrl: () => stri
     }
     try {
       const { args, token } = await parseApiRequest(req, url);
-      if (tokenKind(token) !== method.token) throw new SlackApiError('not_allowed_token_type');
+      if (method.token !== 'none' && tokenKind(token) !== method.token)
+        throw new SlackApiError('not_allowed_token_type');
       sendJson(res, 200, method.run(world, args));
     } catch (err) {
       if (!(err instanceof SlackApiError)) throw err;
       const body: Json = { ok: false, error: err.error };
-      if (err.messages.length > 0) body.response_metadata = { messages: err.messages };
+      if (err.messages.length > 0) {
+        // Block Kit refusals also list each reason without its "[ERROR] " prefix, as Slack does.
+        if (err.error === 'invalid_blocks')
+          body.errors = err.messages.map((m) => m.replace(/^\[ERROR\] /, ''));
+        body.response_metadata = { messages: err.messages };
+      }
       if (err.retryAfterSec !== undefined) {
         sendJson(res, 429, body, { 'retry-after': String(err.retryAfterSec) });
       } else {

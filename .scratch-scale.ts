@@ -1,0 +1,11 @@
+import { startSandbox } from './src/sandbox/start-sandbox.js';
+const t0 = performance.now();
+const sb = await startSandbox({ redisUrl: 'redis://127.0.0.1:6399', withBot: false, stateDir: '/tmp/scratch/sbx', logLevel: 'silent' });
+console.log('started', Math.round(performance.now() - t0), 'rss', Math.round(process.memoryUsage().rss / 1e6));
+const t1 = performance.now();
+sb.sim.kube.control.seedScale('us-east-2', { nodes: 5000, pods: 150000 });
+global.gc?.();
+console.log('seeded', Math.round(performance.now() - t1), 'rss', Math.round(process.memoryUsage().rss / 1e6), 'heap', Math.round(process.memoryUsage().heapUsed / 1e6));
+console.log('READY');
+process.on('SIGTERM', async () => { console.log('peak rss MB', Math.round(process.resourceUsage().maxRSS / 1024)); await sb.close(); process.exit(0); });
+setInterval(() => {}, 1000);
