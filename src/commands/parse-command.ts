@@ -44,7 +44,7 @@ export function parseCommand(
     throw new UsageError((err as Error).message, usage);
   }
   const result = sub.args.safeParse(tokens);
-  if (!result.success) throw new UsageError(describeIssues(result.error, flagsOfSub(sub)), usage);
+  if (!result.success) throw new UsageError(describeIssues(result.error, flagsOfSub(sub), tokens), usage);
   return { kind: 'run', command, sub, args: result.data, text: trimmed };
 }
 
@@ -54,7 +54,7 @@ function flagsOfSub(sub: SubcommandSpec): string[] {
   return [...new Set([...(sub.valueFlags ?? []), ...named])];
 }
 
-function describeIssues(error: z.ZodError, flags: string[]): string {
+function describeIssues(error: z.ZodError, flags: string[], tokens: { positionals: string[] }): string {
   const unknownFlag = error.issues.some((i) => i.code === 'unrecognized_keys');
   return error.issues
     .filter((issue) => {
@@ -72,7 +72,13 @@ function describeIssues(error: z.ZodError, flags: string[]): string {
           })
           .join('; ');
       if (where === 'flags' && key !== undefined) return `--${String(key)}: ${issue.message}`;
-      if (where === 'positionals' && typeof key === 'number') return `argument ${key + 1}: ${issue.message}`;
+      if (where === 'positionals' && typeof key === 'number') {
+        // One of a fixed set (`/diagnose capacty`): name the one a typo most likely meant.
+        const typed = tokens.positionals[key];
+        const choices = issue.code === 'invalid_value' ? issue.values.map(String) : [];
+        const meant = typed !== undefined ? closestWord(typed, choices) : undefined;
+        return `argument ${key + 1}: ${issue.message}${meant ? ` — did you mean \`${meant}\`?` : ''}`;
+      }
       if (where === 'positionals' && issue.code === 'too_small') return 'missing arguments';
       if (where === 'positionals' && issue.code === 'too_big') return 'too many arguments';
       return issue.message;

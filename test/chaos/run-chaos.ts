@@ -4,6 +4,7 @@
 // Traffic stays on 127.0.0.1. Starts its own redis-server unless REDIS_URL is set (redis-restart always does).
 import { parseArgs } from 'node:util';
 import { startLocalRedis } from '../../src/sandbox/start-local-redis.js';
+import { alertSoak } from './scenarios/alert-soak.js';
 import { fuzz } from './scenarios/fuzz.js';
 import { type ChaosResult, failed, formatResult } from './scenarios/kit.js';
 import { redisRestart } from './scenarios/redis-restart.js';
@@ -13,7 +14,7 @@ import { slowRedis } from './scenarios/slow-redis.js';
 import { workerKill } from './scenarios/worker-kill.js';
 
 const USAGE = `npm run chaos -- [--scenario NAME]… [--fuzz N] [--seed S] [--commands N] [--rate R] [--kills K]
-                     [--plans P] [--verbose] [--keep-logs]`;
+                     [--plans P] [--hours H] [--faults F] [--verbose] [--keep-logs]`;
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +25,8 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     kills: { type: 'string' },
     plans: { type: 'string' },
+    hours: { type: 'string' },
+    faults: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'keep-logs': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
@@ -67,6 +70,15 @@ const SCENARIOS: Record<string, Runner> = {
   'slow-redis': (redisUrl) => slowRedis({ redisUrl }),
   'slack-429': (redisUrl) => slack429({ redisUrl, seed, progress, ...given('plans', num('plans')) }),
   fuzz: (redisUrl) => fuzz({ redisUrl, seed, progress, ...given('requests', num('fuzz')) }),
+  // 24 simulated hours of alert checks at the inventory's schedule, random faults injected and cleared.
+  'alert-soak': (redisUrl) =>
+    alertSoak({
+      redisUrl,
+      seed,
+      progress,
+      ...given('hours', num('hours')),
+      ...given('faults', num('faults')),
+    }),
 };
 
 const chosen = values.scenario ?? (values.fuzz ? ['fuzz'] : Object.keys(SCENARIOS));

@@ -119,4 +119,9 @@ describe('renderHelp', () => {
     expect(err.message).toContain('"tomorow 16:00" is not a start time I can read');
     expect(err.message).toContain('`tomorrow 16:00`');
   });
+
+  it('names the choice a mistyped one most likely meant', () => {
+    const err = usageErrorOf(() => parseCommand(createCommandRegistry(), '/diagnose', 'capacty'));
+    expect(err.message).toMatch(/^argument 1: .* — did you mean `capacity`\?$/);
+  });
 });

@@ -18,6 +18,8 @@ export interface Shot {
   blocks?: unknown;
   view?: unknown;
   response_type?: string;
+  /** Files a message shares: what a reader sees of them (the bytes vary with the data). */
+  files?: { name: string; title: string; mimetype: string; alt_txt?: string }[];
 }
 
 /** Compares `shot` (normalised) with `test/golden/messages/<kind>.json`. */
@@ -59,6 +61,16 @@ export function messageShot(sandbox: Sandbox, m: RecordedMessage): Shot {
     text: m.text,
     ...(m.blocks && !view ? { blocks: m.blocks } : {}),
     ...(view ? { view } : {}),
+    ...(m.files?.length
+      ? {
+          files: m.files.map((f) => ({
+            name: f.name,
+            title: f.title,
+            mimetype: f.mimetype,
+            ...(f.alt_txt ? { alt_txt: f.alt_txt } : {}),
+          })),
+        }
+      : {}),
   };
 }
 

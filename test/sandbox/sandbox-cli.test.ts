@@ -33,14 +33,22 @@ const StateFile = z
       apiUrl: url,
       responseUrlBase: url,
       messagesUrl: url,
+      botToken: z.string().startsWith('xoxb-'),
     }),
     kubeconfig: z.string().startsWith('/'),
     cloudflare: z.object({
       baseUrl: url,
       apiToken: z.string(),
       zones: z.object({ 'ai.coder.com': z.string().regex(/^[0-9a-f]{32}$/) }),
+      dohUrl: z.string().regex(/^http:\/\/127\.0\.0\.1:\d+\/dns-query$/),
     }),
-    aws: z.object({ endpoint: url, accessKeyId: z.string(), secretAccessKey: z.string() }),
+    aws: z.object({
+      endpoint: url,
+      accessKeyId: z.string(),
+      secretAccessKey: z.string(),
+      regions: z.tuple([z.literal('us-east-2'), z.literal('us-west-2'), z.literal('eu-west-2')]),
+    }),
+    probes: z.object({ coder: url, 'oregon-proxy': url, 'emea-proxy': url, litellm: url }).strict(),
     registries: z.object({ 'ghcr.io': url, ecr: url }),
     tls: z.object({
       address: z.string().regex(/^127\.0\.0\.1:\d+$/),

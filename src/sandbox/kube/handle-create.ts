@@ -1,5 +1,6 @@
 import { readBody } from '../shared/http.js';
 import { accessReview } from './access-review.js';
+import { checkFields, warningHeaders } from './field-validation.js';
 import { trackUpdate } from './managed-fields.js';
 import { prepareObject, validateObject } from './object-strategy.js';
 import { decodeObject, persist, placeObject, requireNamespace, writer } from './persist.js';
@@ -29,6 +30,7 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
     return accessReview(ctx);
   if (route.name !== undefined || !route.def.verbs.includes('create')) throw methodNotAllowed(route.def);
   const obj = decodeObject(ctx, await readBody(ctx.req));
+  const warnings = checkFields(ctx, obj);
   requireNamespace(ctx);
   for (const f of SERVER_META) delete obj.metadata[f];
   let name = obj.metadata.name;
@@ -46,5 +48,5 @@ export async function handleCreate(ctx: RequestContext): Promise<void> {
   prepareObject(sim, resource, obj);
   validateObject(resource, obj, name);
   trackUpdate(undefined, obj, writer(ctx), sim.now());
-  sendObject(ctx.res, 201, persist(ctx, undefined, obj));
+  sendObject(ctx.res, 201, persist(ctx, undefined, obj), 'application/json', warningHeaders(warnings));
 }

@@ -1,5 +1,6 @@
 import { readBody } from '../shared/http.js';
 import { applyPatch, decodeApply, type PatchType, patchTypeOf } from './apply-patch.js';
+import { checkFields, warningHeaders } from './field-validation.js';
 import { trackUpdate } from './managed-fields.js';
 import { prepareObject, validateObject } from './object-strategy.js';
 import { decodeObject, persist, placeObject, requireNamespace, writer } from './persist.js';
@@ -33,7 +34,7 @@ async function updateObject(
   current: KubeObject,
   name: string,
   type?: PatchType,
-): Promise<KubeObject> {
+): Promise<{ object: KubeObject; warnings: string[] }> {
   const resource = resourceKey(ctx.route.def);
   const body = await readBody(ctx.req);
   const next = type
@@ -44,12 +45,13 @@ async function updateObject(
       `${ctx.route.def.kind} in version "${ctx.route.def.version}" cannot be handled as a ${ctx.route.def.kind}`,
     );
   next.metadata ??= { name };
+  const warnings = checkFields(ctx, next);
   prepareObject(ctx.sim, resource, next, current);
   validateObject(resource, next, name, current);
   checkPreconditions(ctx, current, next, name);
   placeObject(ctx, next, name);
   trackUpdate(current, next, writer(ctx), ctx.sim.now());
-  return persist(ctx, current, next);
+  return { object: persist(ctx, current, next), warnings };
 }
 
 /** Server-side apply (create when missing): 201 for a create, 200 for an update. */
@@ -134,8 +136,10 @@ export async function handleWrite(ctx: RequestContext): Promise<void> {
     return;
   }
   if (!current) throw notFound(route.def, name);
-  const out = scale
-    ? await writeScale(ctx, current as Deployment, name, type)
-    : await updateObject(ctx, current, name, type);
-  sendObject(ctx.res, 200, out);
+  if (scale) {
+    sendObject(ctx.res, 200, await writeScale(ctx, current as Deployment, name, type));
+    return;
+  }
+  const { object, warnings } = await updateObject(ctx, current, name, type);
+  sendObject(ctx.res, 200, object, 'application/json', warningHeaders(warnings));
 }

@@ -1,8 +1,9 @@
 import { managerName } from './managed-fields.js';
 import { wakesControllers } from './object-strategy.js';
+import { decodeProtobuf, PROTOBUF } from './protobuf-body.js';
 import type { RequestContext } from './request-context.js';
 import { apiVersionOf, resourceKey } from './resources.js';
-import { badRequest, notFound, unsupportedMediaType } from './status-errors.js';
+import { badRequest, KubeError, notFound, unsupportedMediaType } from './status-errors.js';
 import type { KubeObject } from './types.js';
 
 export function isDryRun(ctx: RequestContext): boolean {
@@ -22,12 +23,13 @@ export function writer(ctx: RequestContext, subresource?: string) {
 export function decodeObject(ctx: RequestContext, body: Buffer): KubeObject {
   const { kind, version } = ctx.route.def;
   const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim();
-  if (type !== 'application/json' && type !== '*/*')
-    throw unsupportedMediaType(['application/json', 'application/yaml']);
+  if (type !== 'application/json' && type !== '*/*' && type !== PROTOBUF)
+    throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF]);
   let doc: unknown;
   try {
-    doc = JSON.parse(body.toString('utf8'));
+    doc = type === PROTOBUF ? decodeProtobuf(body, kind) : JSON.parse(body.toString('utf8'));
   } catch (err) {
+    if (err instanceof KubeError) throw err;
     throw badRequest(
       `${kind} in version "${version}" cannot be handled as a ${kind}: ${(err as Error).message}`,
     );

@@ -1,9 +1,10 @@
 import { readBody } from '../shared/http.js';
 import { isDryRun } from './persist.js';
 import { conditionsOf, setCondition } from './pod-state.js';
+import { decodeProtobuf, isProtobuf } from './protobuf-body.js';
 import type { RequestContext } from './request-context.js';
 import { sendObject } from './respond.js';
-import { badRequest, notFound } from './status-errors.js';
+import { badRequest, KubeError, notFound } from './status-errors.js';
 import { terminatePod } from './terminate-pod.js';
 import type { Pod } from './types.js';
 
@@ -22,8 +23,11 @@ export async function createEviction(ctx: RequestContext, name: string): Promise
   const body = await readBody(ctx.req);
   let eviction: Eviction;
   try {
-    eviction = JSON.parse(body.toString('utf8')) as Eviction;
+    eviction = isProtobuf(ctx.req.headers['content-type'])
+      ? decodeProtobuf(body, 'Eviction')
+      : (JSON.parse(body.toString('utf8')) as Eviction);
   } catch (err) {
+    if (err instanceof KubeError) throw err;
     throw badRequest(`Eviction in version "v1" cannot be handled as a Eviction: ${(err as Error).message}`);
   }
   const pod = sim.store.get<Pod>('pods', route.namespace, name);

@@ -6,12 +6,14 @@ export function sendObject(
   status: number,
   body: unknown,
   contentType = 'application/json',
+  headers: Record<string, string | string[]> = {},
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-cache, private',
+    ...headers,
   });
   res.end(text);
 }
