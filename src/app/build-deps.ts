@@ -128,7 +128,16 @@ export function buildDeps(opts: BuildDepsOptions) {
       pauses: new PauseStore(redis, prefix),
     }),
     createExtendKind({ environments, plans, queue, clock, pauses: new PauseStore(redis, prefix) }),
-    createImagesKind({ environments, registry, progress: { plans, chat, clock, pacer } }),
+    createImagesKind({
+      environments,
+      registry,
+      progress: { plans, chat, clock, pacer },
+      restart: {
+        clusters,
+        ...(opts.scale?.rolloutDeadlineMs !== undefined ? { deadlineMs: opts.scale.rolloutDeadlineMs } : {}),
+        ...(opts.scale?.rolloutPollMs !== undefined ? { pollMs: opts.scale.rolloutPollMs } : {}),
+      },
+    }),
   ] as Parameters<typeof createChangeKinds>[0]);
   const deps: JobDeps = {
     ...{

@@ -18,18 +18,19 @@ export type ImagesStatusArgs = z.output<typeof ImagesStatusArgs>;
 export const ImagesSyncArgs = z
   .object({
     positionals: z.union([z.tuple([]), z.tuple([imageId]), z.tuple([imageId, tag])]),
-    flags: flagsOf({}),
+    flags: flagsOf({ restart: z.literal(true).optional() }),
   })
   .transform((t) => ({
     ...(t.positionals[0] ? { image: t.positionals[0] } : {}),
     ...(t.positionals[1] ? { tag: t.positionals[1] } : {}),
+    ...(t.flags.restart ? { restart: true } : {}),
   }));
 export type ImagesSyncArgs = z.output<typeof ImagesSyncArgs>;
 
 export const imagesCommand: CommandSpec = {
   command: '/images',
   description: 'Compare and sync the Coder image between GHCR, the ECR mirror and the clusters',
-  usageHint: 'status [--env <name>] | sync [image] [tag]',
+  usageHint: 'status [--env <name>] | sync [image] [tag] [--restart]',
   bare: 'status',
   subcommands: [
     {
@@ -47,9 +48,9 @@ export const imagesCommand: CommandSpec = {
     {
       name: 'sync',
       summary:
-        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest',
-      usage: '[image] [tag]',
-      examples: ['/images sync', '/images sync coder v2.28.0'],
+        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest. --restart then rolls the Coder deployments onto it, control plane first',
+      usage: '[image] [tag] [--restart]',
+      examples: ['/images sync', '/images sync coder v2.28.0', '/images sync coder --restart'],
       minRole: 'operator',
       mutates: true,
       args: ImagesSyncArgs,

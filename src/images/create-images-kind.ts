@@ -12,6 +12,7 @@ import { code } from '../slack-text/code.js';
 import { copyProgressText } from './copy-progress-text.js';
 import { ImageSyncChange, ImageSyncLive } from './image-sync-change.js';
 import { shortDigest } from './render-image-status.js';
+import { type RestartOptions, restartCoderDeployments, restartTargets } from './restart-coder-deployments.js';
 
 export const IMAGES_KIND = 'images.mirror';
 
@@ -20,9 +21,12 @@ export interface ImagesKindOptions {
   registry: Registry;
   /** With these, apply edits one progress message in the plan's thread (≤ 1 edit/s per channel). */
   progress?: { plans: PlanStore; chat: Chat; clock: Clock; pacer: ProgressPacer };
+  /** For `--restart`: the clusters and how long each cluster's rollout may take. */
+  restart?: Pick<RestartOptions, 'clusters' | 'deadlineMs' | 'pollMs'>;
 }
 
 interface Resolved {
+  env: Environment;
   image: Image & { mirror: MirrorRef };
   tag: string;
 }
@@ -44,7 +48,11 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
         },
       );
     if (!image.mirror) throw new UserError(`image ${code(image.id)} has no ECR mirror in the inventory`);
-    return { image: image as Resolved['image'], tag: c.tag ?? image.tag };
+    if (c.restart && !opts.restart)
+      throw new UserError('this opsbot cannot reach the clusters: `--restart` is not available');
+    if (c.restart && restartTargets(env, image).length === 0)
+      throw new UserError(`no Coder deployment runs ${code(image.id)}: nothing to restart`);
+    return { env, image: image as Resolved['image'], tag: c.tag ?? image.tag };
   };
   const kind: ChangeKind<ImageSyncChange, ImageSyncLive> = {
     kind: IMAGES_KIND,
@@ -59,14 +67,16 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
     summary: (c) => {
       const { image, tag } = resolve(c);
       const what = c.digest ? `back to ${shortDigest(c.digest)}` : `to ${code(`${image.source}:${tag}`)}`;
-      return `sync ECR ${code(`${image.mirror.repository}:${tag}`)} ${what}`;
+      const restart = c.restart ? ', then restart the Coder deployments onto it' : '';
+      return `sync ECR ${code(`${image.mirror.repository}:${tag}`)} ${what}${restart}`;
     },
     async readLive(c, context) {
       const { image, tag } = resolve(c);
       try {
+        const call = { signal: context?.signal };
         const [source, mirror] = await Promise.all([
-          opts.registry.sourceImage(image.source, tag),
-          opts.registry.mirrorImage(image.mirror, tag),
+          opts.registry.sourceImage(image.source, tag, call),
+          opts.registry.mirrorImage(image.mirror, tag, call),
         ]);
         return { source: source?.digest ?? null, mirror: mirror?.digest ?? null };
       } catch (err) {
@@ -94,8 +104,16 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
       const want = after.mirror;
       if (!want) throw new UserError('nothing to copy: the source tag has no build');
       const reporter = await startProgress(opts.progress, planId, code(`${image.mirror.repository}:${tag}`));
+      // Other mirrors in the same registry share base layers: mounted there instead of uploaded again.
+      const { env } = resolve(c);
+      const mountFrom = env.images
+        .flatMap((i) =>
+          i.mirror && i.mirror.registry === image.mirror.registry ? [i.mirror.repository] : [],
+        )
+        .filter((r) => r !== image.mirror.repository);
       const result = await opts.registry.copy(image.source, want, image.mirror, tag, {
         signal,
+        ...(mountFrom.length ? { mountFrom: [...new Set(mountFrom)] } : {}),
         ...(reporter ? { onProgress: reporter.update } : {}),
       });
       await reporter?.finish(result);
@@ -104,10 +122,12 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
           `ECR stored the image as ${shortDigest(result.digest)}, not ${shortDigest(want)}: the manifest bytes changed on the way`,
         );
     },
-    async verify(c, after) {
-      const { image, tag } = resolve(c);
-      const now = await opts.registry.mirrorImage(image.mirror, tag);
+    async verify(c, after, context) {
+      const { env, image, tag } = resolve(c);
+      const now = await opts.registry.mirrorImage(image.mirror, tag, { signal: context?.signal });
       const ok = now?.digest === after.mirror;
+      // The restart starts only once ECR is known to serve the build the pods should pull.
+      if (ok && c.restart && after.mirror) return restart(env, image, tag, after.mirror, context);
       return {
         ok,
         detail: ok
@@ -115,18 +135,65 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
           : `ECR ${code(`${image.mirror.repository}:${tag}`)} is ${now ? shortDigest(now.digest) : 'missing'}, expected ${shortDigest(after.mirror ?? '')}`,
       };
     },
+    // With --restart the undo copies the previous build back to the tag and restarts the same deployments onto it.
     invert: (c, before) => ({
       environment: c.environment,
       ...(c.image ? { image: c.image } : {}),
       ...(c.tag ? { tag: c.tag } : {}),
       ...(before.mirror ? { digest: before.mirror } : {}),
+      ...(c.restart ? { restart: true } : {}),
     }),
     describe: (live) =>
       `ECR ${live.mirror ? shortDigest(live.mirror) : 'missing'} (source ${live.source ? shortDigest(live.source) : 'missing'})`,
-    warnings: () => [
-      'Pods keep the build they run until they restart; check `/images status` afterwards and roll the Coder deployments (control plane first).',
-    ],
+    warnings: (c, before) => {
+      if (!c.restart)
+        return [
+          'Pods keep the build they run until they restart; check `/images status` afterwards and roll the Coder deployments (control plane first).',
+        ];
+      const { env, image } = resolve(c);
+      const order = restartTargets(env, image)
+        .map((d) => `${code(d.target)} (${d.cluster})`)
+        .join(' → ');
+      const undo = before.mirror
+        ? `Undo copies ${shortDigest(before.mirror)} back to the tag and restarts the same deployments onto it.`
+        : 'Undo is not possible: the tag had no build in ECR before.';
+      return [
+        `Part of this plan: once ECR serves the new build, a rollout restart of ${order}, one cluster at a time, each waited for and checked by the digest its pods run; it stops at the first failure (ImagePullBackOff, CrashLoopBackOff) and leaves the remaining clusters as they are. ${undo}`,
+      ];
+    },
   };
+
+  async function restart(
+    env: Environment,
+    image: Resolved['image'],
+    tag: string,
+    want: string,
+    context: { planId: string; signal: AbortSignal } | undefined,
+  ): Promise<{ ok: boolean; detail: string }> {
+    if (!opts.restart || !opts.progress)
+      throw new Error('images kind built without clusters: cannot restart');
+    const plan = context ? await opts.progress.plans.get(context.planId) : undefined;
+    const thread = plan ? planThread(plan) : undefined;
+    // A pod pulled by tag reports the index digest or its platform's: both are this build.
+    const source = await opts.registry
+      .sourceImage(image.source, tag, { signal: context?.signal })
+      .catch(() => undefined);
+    const accept = [want, ...(source?.digest === want ? source.platforms.map((p) => p.digest) : [])];
+    const result = await restartCoderDeployments(
+      { ...opts.progress, ...opts.restart },
+      restartTargets(env, image),
+      accept,
+      { channel: plan?.channel ?? '', ...(thread ? { threadTs: thread } : {}) },
+      context?.signal,
+    );
+    const previous = (plan?.before as { mirror?: string | null } | undefined)?.mirror;
+    const ecr = `ECR ${code(`${image.mirror.repository}:${tag}`)} = ${shortDigest(want)}`;
+    if (result.ok) return { ok: true, detail: `${ecr}; ${result.detail}` };
+    const undo = previous
+      ? ` Undo copies ${shortDigest(previous)} back to ECR and restarts the same deployments onto it.`
+      : '';
+    return { ok: false, detail: `${ecr}, but the ${result.detail}${undo}` };
+  }
   return defineChangeKind(kind);
 }
 

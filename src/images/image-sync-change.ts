@@ -13,6 +13,8 @@ export const ImageSyncChange = z.object({
     .optional(),
   /** Pins the build the mirror's tag should point at (an undo); otherwise the source tag's current build. */
   digest: digest.optional(),
+  /** Then roll the Coder deployments (control plane first, then proxies) onto it and check what they run. */
+  restart: z.boolean().optional(),
 });
 export type ImageSyncChange = z.infer<typeof ImageSyncChange>;
 

@@ -86,10 +86,17 @@ async function lockAndApply(
       locks,
       ttl,
       async (held) => {
+        // One signal for the run: aborted when its job lock or any resource lock is lost. Every adapter call
+        // of the kind takes it, so the request in flight is cancelled and nothing after it is started.
         const signal = AbortSignal.any([outer, ...held.map((l) => l.signal)]);
         // Checked with the locks held: a run replaced while it waited must not touch anything.
         await assertOwner(deps, plan.id, token);
-        return applyLocked(kind, plan, resumed, signal);
+        try {
+          return await applyLocked(kind, plan, resumed, signal);
+        } catch (err) {
+          if (signal.aborted) throw stoppedRun(plan.id, signal, err);
+          throw err;
+        }
       },
       { holder },
     );
@@ -101,6 +108,18 @@ async function lockAndApply(
       });
     throw err;
   }
+}
+
+/**
+ * Whatever a cancelled step threw, this run stopped because it lost a lock: transient (a retry resumes the
+ * plan where it stands), never the change's own failure, and never a raw abort reason (BullMQ's is a string).
+ */
+function stoppedRun(planId: string, signal: AbortSignal, cause: unknown): TransientError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  return new TransientError(
+    `plan ${planId}: this apply run stopped (${reason}) before it finished; it started nothing after that`,
+    { cause },
+  );
 }
 
 /** An absolute end (`--until`) is the revert time as given; record it before anything is applied. */

@@ -1,3 +1,5 @@
+import type { CallOptions } from './call-options.js';
+
 /** A deployment as opsbot sees it: enough for status, scaling plans and drift. */
 export interface DeploymentState {
   cluster: string;
@@ -12,6 +14,11 @@ export interface DeploymentState {
   annotations: Record<string, string>;
   /** The pod selector (`app=x,tier=y`), to find its pods. */
   selector: string;
+  /** metadata.generation and status.observedGeneration: a rollout is only judged once the controller saw the spec. */
+  generation?: number;
+  observedGeneration?: number;
+  /** status.replicas: pods of every ReplicaSet, old ones included (a rollout is done when this equals `updated`). */
+  total?: number;
 }
 
 /** A pod of a deployment, reduced to what explains "why is it not ready". */
@@ -53,32 +60,49 @@ export interface AutoscalerState {
   max: number;
 }
 
-/** One Kubernetes cluster, reached through whatever credentials the adapter holds. */
+/**
+ * One Kubernetes cluster, reached through whatever credentials the adapter holds. Every call takes the
+ * run's signal last: aborting it cancels the request in flight (see CallOptions).
+ */
 export interface ClusterClient {
   readonly clusterId: string;
-  getDeployment(namespace: string, name: string): Promise<DeploymentState | undefined>;
+  getDeployment(namespace: string, name: string, opts?: CallOptions): Promise<DeploymentState | undefined>;
   /** Sets spec.replicas through the `scale` subresource. */
-  scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
-  listPods(namespace: string, labelSelector: string): Promise<PodState[]>;
-  listEvents(namespace: string): Promise<EventState[]>;
-  capacity(): Promise<ClusterCapacity>;
-  listAutoscalers(namespace: string): Promise<AutoscalerState[]>;
+  scaleDeployment(namespace: string, name: string, replicas: number, opts?: CallOptions): Promise<void>;
+  /**
+   * `kubectl rollout restart`: sets the pod template's `kubectl.kubernetes.io/restartedAt` annotation to `at`
+   * (RFC 3339), so the deployment rolls its pods onto whatever the image reference resolves to now.
+   */
+  restartDeployment(namespace: string, name: string, at: string, opts?: CallOptions): Promise<void>;
+  listPods(namespace: string, labelSelector: string, opts?: CallOptions): Promise<PodState[]>;
+  listEvents(namespace: string, opts?: CallOptions): Promise<EventState[]>;
+  capacity(opts?: CallOptions): Promise<ClusterCapacity>;
+  listAutoscalers(namespace: string, opts?: CallOptions): Promise<AutoscalerState[]>;
   /** When the Secret was last written (managedFields / annotations; its data is never used). */
-  secretUpdatedAt(namespace: string, name: string): Promise<number | undefined>;
+  secretUpdatedAt(namespace: string, name: string, opts?: CallOptions): Promise<number | undefined>;
   /** A Secret's annotations (metadata only: its data never reaches opsbot); undefined when it does not exist. */
-  secretAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  secretAnnotations(
+    namespace: string,
+    name: string,
+    opts?: CallOptions,
+  ): Promise<Record<string, string> | undefined>;
   /** Every node, read in pages. */
-  listNodes(): Promise<NodeState[]>;
+  listNodes(opts?: CallOptions): Promise<NodeState[]>;
   /** A node's root filesystem use from its kubelet (`nodes/proxy` stats/summary). */
-  nodeStorage(node: string): Promise<NodeStorageStats>;
+  nodeStorage(node: string, opts?: CallOptions): Promise<NodeStorageStats>;
   /**
    * Folds over the pods matching `query` a page at a time (limit/continue), so memory holds one page,
    * not the cluster. When the API server expires the list (410), the fold starts over from `init()`.
    */
-  foldPods<T>(query: PodQuery, init: () => T, step: (acc: T, page: PodDetail[]) => T): Promise<T>;
+  foldPods<T>(
+    query: PodQuery,
+    init: () => T,
+    step: (acc: T, page: PodDetail[]) => T,
+    opts?: CallOptions,
+  ): Promise<T>;
   /** Karpenter NodePools (`karpenter.sh/v1`); [] where Karpenter is not installed. */
-  listNodePools(): Promise<NodePoolState[]>;
-  listNodeClaims(): Promise<NodeClaimState[]>;
+  listNodePools(opts?: CallOptions): Promise<NodePoolState[]>;
+  listNodeClaims(opts?: CallOptions): Promise<NodeClaimState[]>;
 }
 
 /** Access to every cluster of the inventory by id. */

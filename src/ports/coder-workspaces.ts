@@ -1,4 +1,5 @@
 import type { Probe } from '../inventory/schema.js';
+import type { CallOptions } from './call-options.js';
 
 /** One step of a smoke test, as the go/no-go report shows it. */
 export interface SmokeStep {
@@ -54,7 +55,7 @@ export interface CoderWorkspaces {
     opts: { name: string; timeoutMs?: number; signal?: AbortSignal },
   ): Promise<SmokeResult>;
   /** Workspaces in the deployment (`GET /api/v2/workspaces` count; a proxy probe asks its control plane). */
-  workspaceCount(probe: Probe): Promise<number>;
+  workspaceCount(probe: Probe, opts?: CallOptions): Promise<number>;
   /** Pending jobs of an organization and the oldest one's wait (job `created_at` against opsbot's clock). */
-  provisionerQueue(probe: Probe, org: string): Promise<ProvisionerQueue>;
+  provisionerQueue(probe: Probe, org: string, opts?: CallOptions): Promise<ProvisionerQueue>;
 }

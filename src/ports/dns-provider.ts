@@ -1,3 +1,5 @@
+import type { CallOptions } from './call-options.js';
+
 export interface DnsRecordState {
   id: string;
   zone: string;
@@ -27,9 +29,13 @@ export interface DnsBatch {
 
 /** DNS records of the managed zones (Cloudflare in production). */
 export interface DnsProvider {
-  listRecords(zoneName: string, filter?: { name?: string; type?: string }): Promise<DnsRecordState[]>;
+  listRecords(
+    zoneName: string,
+    filter?: { name?: string; type?: string },
+    opts?: CallOptions,
+  ): Promise<DnsRecordState[]>;
   /** All or nothing: a rejected item leaves the zone unchanged. */
-  batch(zoneName: string, batch: DnsBatch): Promise<void>;
+  batch(zoneName: string, batch: DnsBatch, opts?: CallOptions): Promise<void>;
 }
 
 /** One answer of a DNS-over-HTTPS lookup. */
@@ -48,5 +54,5 @@ export interface DnsResolution {
 
 /** Resolves names as the internet sees them (a DoH resolver in production). */
 export interface DnsResolver {
-  resolve(name: string, type: string): Promise<DnsResolution>;
+  resolve(name: string, type: string, opts?: CallOptions): Promise<DnsResolution>;
 }

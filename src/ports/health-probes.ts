@@ -1,4 +1,5 @@
 import type { Probe } from '../inventory/schema.js';
+import type { CallOptions } from './call-options.js';
 
 /** An HTTP answer as a probe saw it; a refused or hung connection throws instead. */
 export interface ProbeAnswer {
@@ -57,14 +58,14 @@ export type TlsAnswer =
  */
 export interface HealthProbes {
   /** `GET <probe>/<path>` without credentials (Coder `/healthz`, LiteLLM `/health/liveliness`). */
-  get(probe: Probe, path: string): Promise<ProbeAnswer>;
+  get(probe: Probe, path: string, opts?: CallOptions): Promise<ProbeAnswer>;
   /** Coder's `/api/v2/debug/health` with opsbot's session token. */
-  coderHealth(probe: Probe): Promise<CoderHealthReport>;
+  coderHealth(probe: Probe, opts?: CallOptions): Promise<CoderHealthReport>;
   /** Provisioner jobs waiting in an organization's queue (`provisionerjobs?status=pending`). */
-  coderPendingJobs(probe: Probe, org: string): Promise<number>;
-  litellmReadiness(probe: Probe): Promise<LitellmReadiness>;
+  coderPendingJobs(probe: Probe, org: string, opts?: CallOptions): Promise<number>;
+  litellmReadiness(probe: Probe, opts?: CallOptions): Promise<LitellmReadiness>;
   /** When opsbot's LiteLLM key expires (`/key/info`): epoch ms, null for never, undefined if no key is set. */
-  litellmKeyExpiry(probe: Probe): Promise<number | null | undefined>;
+  litellmKeyExpiry(probe: Probe, opts?: CallOptions): Promise<number | null | undefined>;
   /** A TLS handshake with the probe URL's host (https only), reading the certificate it presents. */
-  tlsCertificate(probe: Probe): Promise<TlsAnswer>;
+  tlsCertificate(probe: Probe, opts?: CallOptions): Promise<TlsAnswer>;
 }

@@ -1,3 +1,5 @@
+import type { CallOptions } from './call-options.js';
+
 /** One platform of a multi-arch image (`linux/amd64` → its manifest digest). */
 export interface PlatformDigest {
   platform: string;
@@ -29,6 +31,10 @@ export interface CopyProgress {
   blobsTotal: number;
   blobsSkipped: number;
   bytesSent: number;
+  /** Of the skipped blobs, those linked from another repository of the mirror's registry (cross-repository mount). */
+  blobsMounted?: number;
+  /** Chunks resumed from the registry's reported offset after a failure mid-blob. */
+  resumed?: number;
 }
 
 export interface CopyResult extends CopyProgress {
@@ -40,11 +46,11 @@ export interface CopyResult extends CopyProgress {
 /** The source registry (GHCR) and its private mirror (ECR), reached through whatever credentials the adapter holds. */
 export interface Registry {
   /** `source` is `ghcr.io/<repo>`; undefined when the tag does not exist. */
-  sourceImage(source: string, tag: string): Promise<SourceImage | undefined>;
+  sourceImage(source: string, tag: string, opts?: CallOptions): Promise<SourceImage | undefined>;
   /** The mirror's image for `tag`; undefined when the tag does not exist (or the repository is missing). */
-  mirrorImage(mirror: MirrorRef, tag: string): Promise<MirrorImage | undefined>;
+  mirrorImage(mirror: MirrorRef, tag: string, opts?: CallOptions): Promise<MirrorImage | undefined>;
   /** Every image of the mirror repository with its push time (to tell older builds from unknown ones). */
-  mirrorHistory(mirror: MirrorRef): Promise<MirrorImage[]>;
+  mirrorHistory(mirror: MirrorRef, opts?: CallOptions): Promise<MirrorImage[]>;
   /**
    * Copies `source@digest` to `mirror:tag` over the OCI API: blobs HEAD-checked and streamed, manifests
    * pushed with their original bytes and media type, every platform of an index preserved.
@@ -54,6 +60,10 @@ export interface Registry {
     digest: string,
     mirror: MirrorRef,
     tag: string,
-    opts?: { signal?: AbortSignal; onProgress?: (p: CopyProgress) => void },
+    opts?: CallOptions & {
+      onProgress?: (p: CopyProgress) => void;
+      /** Other repositories of the mirror's registry to mount blobs from before uploading them. */
+      mountFrom?: string[];
+    },
   ): Promise<CopyResult>;
 }

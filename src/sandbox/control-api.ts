@@ -46,6 +46,23 @@ export const CONTROL_ROUTES: Record<string, Route> = {
       return { digest: sim.stores.ghcr.pushUpstream(img.sourceRepo, img.tag) };
     },
   },
+  'registry/cut-upload': {
+    summary:
+      'cut the next blob upload to a registry once it reaches {afterBytes} of its session: the bytes so far are kept, the connection is reset (a resumable upload failing mid-blob): {registry: ghcr|ecr, afterBytes}',
+    body: z.object({ registry: z.enum(['ghcr', 'ecr']).default('ecr'), afterBytes: z.number().int().min(1) }),
+    run: (sim, b: { registry: 'ghcr' | 'ecr'; afterBytes: number }) =>
+      sim[b.registry].cutUpload(b.afterBytes),
+  },
+  'registry/traffic': {
+    summary:
+      'requests by method, upload body bytes and mounted blobs a registry saw since the last reset or clear: {registry: ghcr|ecr, clear?} → {requests, uploadedBytes, mounted}',
+    body: z.object({ registry: z.enum(['ghcr', 'ecr']).default('ecr'), clear: z.boolean().default(false) }),
+    run: (sim, b: { registry: 'ghcr' | 'ecr'; clear: boolean }) => {
+      const seen = sim[b.registry].traffic();
+      if (b.clear) sim[b.registry].clearTraffic();
+      return seen;
+    },
+  },
   'nodes/fill': {
     summary: "fill a node's ephemeral storage: {cluster, node, percent}",
     body: z.object({ cluster: z.string(), node: z.string(), percent: z.number().min(0).max(100) }),
@@ -340,6 +357,8 @@ export const CONTROL_ROUTES: Record<string, Route> = {
       sim.tls.control.reset();
       sim.aws.control.reset();
       sim.resetRegistries();
+      sim.ghcr.clearTraffic();
+      sim.ecr.clearTraffic();
       sim.clock.reset();
     },
   },

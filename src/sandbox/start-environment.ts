@@ -74,6 +74,11 @@ export async function startEnvironment(opts: EnvironmentOptions) {
     });
     kubeRef = kube;
     closers.push(kube.close);
+    // A push to an ECR mirror tag is what the clusters pull from then on (pods pick it up when they restart).
+    ecrStore.onTag = (repo, tag, digest) => {
+      for (const i of Object.values(images))
+        if (i.mirrorRepo === repo) kube.control.resolveImage(i.ref.replace(/:[^:/]+$/, `:${tag}`), digest);
+    };
     const cloudflare = await startCloudflareSandbox({
       zones: env.dns.zones,
       clock,

@@ -68,7 +68,8 @@ describe('cluster access', () => {
       expect(status).toContain('*us-west-2* :red_circle: _unreachable_');
       expect(status).toMatch(/`provisioners` \(coder\/coder-provisioner-default\): 6\/6 ready/);
       const said = ephemeralsFor(sandbox, 'operator').join('\n');
-      expect(said).toContain('Cluster us-west-2 is unreachable');
+      // After "Could not plan that: " the sentence continues in lower case.
+      expect(said).toContain('cluster us-west-2 is unreachable');
       expect(said).toContain('Nothing was planned');
       expect(said).toContain('`provisioners`: *8* replicas (now 6)');
     } finally {

@@ -125,7 +125,7 @@ describe('scheduled alerts', () => {
     expect(thread(alert.ts).filter((m) => m.text.startsWith('✅ Resolved'))).toHaveLength(1);
     expect(edits(alert.ts).at(-1)?.text).toContain('RESOLVED');
     expect(posts()).toHaveLength(1);
-  }, 20_000);
+  }, 45_000);
 
   it('a button on a resolved alert does nothing but say so', async () => {
     const alert = posts()[0]!;

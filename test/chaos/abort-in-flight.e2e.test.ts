@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { applyPlan } from '../../src/plans/apply-plan.js';
 import type { PlanDeps } from '../../src/plans/plan-deps.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
-import { countRequests, type RequestCounter } from '../support/request-counter.js';
 import { deployment, planFor, until } from '../scale/e2e-kit.js';
+import { countRequests, type RequestCounter } from '../support/request-counter.js';
 
 // Fencing: a run that loses its lock (BullMQ aborts its signal) must stop doing I/O at once, even with a
 // request in flight. Each case slows the simulated API, aborts the run while a write is in flight, and
@@ -120,7 +120,7 @@ describe('an apply whose run loses its lock with a request in flight', () => {
     expect(moved.length).toBeLessThanOrEqual(1);
     const plan = await deps().plans.get(planId);
     expect(plan?.status).toBe('applying');
-  });
+  }, 60_000);
 
   it('/scale stops while following its rollout: no further reads, no rollout message', async () => {
     const planId = await approvedPlan('/scale provisioners:demo 3');
@@ -141,7 +141,7 @@ describe('an apply whose run loses its lock with a request in flight', () => {
       .messages()
       .filter((m) => m.seq > since && /Rollout (complete|not finished)/.test(m.text));
     expect(rollout.map((m) => m.text)).toEqual([]);
-  });
+  }, 60_000);
 
   it('/dns sync across two zones stops during the first batch: the second zone is never written', async () => {
     const control = sandbox.sim.cloudflare.control;
@@ -165,5 +165,5 @@ describe('an apply whose run loses its lock with a request in flight', () => {
     expect([stray('ai.coder.com', 'oregon-proxy.ai.coder.com'), stray(SECOND, `docs.${SECOND}`)]).toContain(
       true,
     );
-  });
+  }, 60_000);
 });

@@ -104,3 +104,78 @@ describe('the OCI registry adapter against the simulated GHCR and ECR', () => {
     expect(retry.blobsSkipped).toBeLessThan(retry.blobsTotal);
   });
 });
+
+describe('large blobs: resumed mid-blob, mounted across repositories', () => {
+  // Small chunks so a few-MB image exercises the chunked path the real 16 MiB chunks take for real layers.
+  const chunked = () =>
+    new OciRegistry({
+      ecr,
+      ghcrUrl: sandbox.state.registries['ghcr.io'],
+      ecrUrl: sandbox.state.registries.ecr,
+      chunkBytes: 256 * 1024,
+    });
+  const big: MirrorRef = { ...mirror, repository: 'big' };
+
+  function seedBig(tag: string): string {
+    // First layer 300 kB (finishes before the cut), then two of 1 MiB: the cut lands inside the second one.
+    sandbox.sim.stores.ecr.createRepository('big');
+    sandbox.sim.stores.ecr.createRepository('big-copy');
+    return sandbox.sim.stores.ghcr.seedImage('bench/big', tag, {
+      platforms: ['linux/amd64'],
+      layerBytes: [300_000, 1_048_576, 1_048_576],
+    });
+  }
+
+  it('a connection cut mid-blob is resumed from the registry offset: no byte and no blob sent twice', async () => {
+    const digest = seedBig('v1');
+    await control(sandbox, 'registry/traffic', { registry: 'ecr', clear: true });
+    await control(sandbox, 'registry/cut-upload', { registry: 'ecr', afterBytes: 700_000 });
+    const result = await chunked().copy('ghcr.io/bench/big', digest, big, 'v1');
+    expect(result.digest).toBe(digest);
+    expect(result.resumed).toBe(1);
+    const traffic = (await control(sandbox, 'registry/traffic', { registry: 'ecr' })) as {
+      requests: Record<string, number>;
+      uploadedBytes: number;
+    };
+    // Every byte the registry kept was needed: the blob's bytes before the cut were not sent again.
+    expect(traffic.uploadedBytes).toBe(result.bytesSent);
+    // One upload session per blob (the cut blob kept its session), and exactly one status query.
+    expect(traffic.requests.POST).toBe(result.blobsTotal);
+    expect(traffic.requests.GET).toBe(1);
+    expect((await registry.mirrorImage(big, 'v1'))?.digest).toBe(digest);
+  });
+
+  it('mounts blobs another repository of the registry has (201) instead of uploading them', async () => {
+    const digest = seedBig('v2');
+    await chunked().copy('ghcr.io/bench/big', digest, big, 'v2');
+    await control(sandbox, 'registry/traffic', { registry: 'ecr', clear: true });
+    const copy = { ...mirror, repository: 'big-copy' };
+    const result = await chunked().copy('ghcr.io/bench/big', digest, copy, 'v2', {
+      mountFrom: ['coder-preview', 'big'],
+    });
+    expect(result.digest).toBe(digest);
+    expect(result.blobsMounted).toBe(result.blobsTotal);
+    expect(result.bytesSent).toBe(0);
+    const traffic = (await control(sandbox, 'registry/traffic', { registry: 'ecr' })) as {
+      uploadedBytes: number;
+      mounted: number;
+      requests: Record<string, number>;
+    };
+    expect(traffic).toMatchObject({ uploadedBytes: 0, mounted: result.blobsTotal });
+    // coder-preview lacks the blobs: that mount is declined (202) and its session given back.
+    expect(traffic.requests.DELETE).toBe(result.blobsTotal);
+  });
+
+  it('the sandbox registry answers a mount it cannot make with 202 and an upload session', async () => {
+    seedBig('v3');
+    const login = await ecr.login(mirror);
+    const client = new OciClient({
+      baseUrl: sandbox.state.registries.ecr,
+      credentials: { kind: 'basic', get: async () => login },
+    });
+    const missing = `sha256:${'0'.repeat(64)}`;
+    const declined = await client.mountBlob('big', missing, 'coder-preview');
+    expect(declined.mounted).toBe(false);
+    expect(declined).toHaveProperty('session', expect.stringContaining('/v2/big/blobs/uploads/'));
+  });
+});

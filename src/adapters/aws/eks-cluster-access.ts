@@ -4,6 +4,8 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { TransientError } from '../../errors/transient-error.js';
 import { UserError } from '../../errors/user-error.js';
 import type { Cluster } from '../../inventory/schema.js';
+import type { CallOptions } from '../../ports/call-options.js';
+import { abortable } from '../../ports/call-options.js';
 import type { Clock } from '../../ports/clock.js';
 import { mintEksToken } from './eks-token.js';
 
@@ -33,12 +35,16 @@ export class EksClusterAccess {
 
   constructor(private readonly opts: EksClusterAccessOptions) {}
 
-  async kubeConfig(clusterId: string): Promise<KubeConfig> {
+  /**
+   * The signal only stops this caller waiting: DescribeCluster is shared by every caller of the cluster
+   * (one cached request), so one aborted run must not cancel it for the others.
+   */
+  async kubeConfig(clusterId: string, opts: CallOptions = {}): Promise<KubeConfig> {
     const cached = this.configs.get(clusterId);
     const margin = this.opts.refreshMarginMs ?? 60_000;
     if (cached && cached.expiresAt - margin > this.opts.clock.now()) return cached.kubeConfig;
     const cluster = this.cluster(clusterId);
-    const { endpoint, caData } = await this.describe(cluster);
+    const { endpoint, caData } = await abortable(this.describe(cluster), opts.signal);
     const { token, expiresAt } = await mintEksToken({
       clusterName: cluster.eksName,
       region: cluster.region,

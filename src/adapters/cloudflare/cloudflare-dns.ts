@@ -1,4 +1,6 @@
 import Cloudflare from 'cloudflare';
+import type { CallOptions } from '../../ports/call-options.js';
+import { abortReason, throwIfAborted } from '../../ports/call-options.js';
 import type { DnsBatch, DnsProvider, DnsRecordState } from '../../ports/dns-provider.js';
 import { classifyCloudflareError } from './classify-cloudflare-error.js';
 
@@ -10,7 +12,11 @@ export interface CloudflareDnsOptions {
   timeoutMs?: number;
 }
 
-/** DnsProvider over the official `cloudflare` SDK; zone ids are looked up once by name. */
+/**
+ * DnsProvider over the official `cloudflare` SDK; zone ids are looked up once by name. The caller's signal
+ * goes in each request's options (`{ signal }`): the SDK cancels the request, skips its retries and, for a
+ * list, the pages after it.
+ */
 export class CloudflareDns implements DnsProvider {
   private readonly client: Cloudflare;
   private readonly zoneIds = new Map<string, string>();
@@ -24,18 +30,19 @@ export class CloudflareDns implements DnsProvider {
     });
   }
 
-  async zoneId(zoneName: string): Promise<string> {
+  async zoneId(zoneName: string, opts: CallOptions = {}): Promise<string> {
     const known = this.zoneIds.get(zoneName);
     if (known) return known;
+    throwIfAborted(opts.signal);
     try {
-      for await (const zone of this.client.zones.list({ name: zoneName })) {
+      for await (const zone of this.client.zones.list({ name: zoneName }, requestOptions(opts))) {
         if (zone.name === zoneName) {
           this.zoneIds.set(zoneName, zone.id);
           return zone.id;
         }
       }
     } catch (err) {
-      throw classifyCloudflareError(err, `looking up zone ${zoneName}`);
+      throw classify(err, `looking up zone ${zoneName}`, opts);
     }
     throw classifyCloudflareError(
       new Error(`zone ${zoneName} is not in this Cloudflare account`),
@@ -46,15 +53,19 @@ export class CloudflareDns implements DnsProvider {
   async listRecords(
     zoneName: string,
     filter: { name?: string; type?: string } = {},
+    opts: CallOptions = {},
   ): Promise<DnsRecordState[]> {
-    const zoneId = await this.zoneId(zoneName);
+    const zoneId = await this.zoneId(zoneName, opts);
     const records: DnsRecordState[] = [];
     try {
-      for await (const r of this.client.dns.records.list({
-        zone_id: zoneId,
-        ...(filter.name ? { name: { exact: filter.name } } : {}),
-        ...(filter.type ? { type: filter.type as 'A' } : {}),
-      })) {
+      for await (const r of this.client.dns.records.list(
+        {
+          zone_id: zoneId,
+          ...(filter.name ? { name: { exact: filter.name } } : {}),
+          ...(filter.type ? { type: filter.type as 'A' } : {}),
+        },
+        requestOptions(opts),
+      )) {
         records.push({
           id: r.id,
           zone: zoneName,
@@ -66,26 +77,39 @@ export class CloudflareDns implements DnsProvider {
         });
       }
     } catch (err) {
-      throw classifyCloudflareError(err, `listing records of ${zoneName}`);
+      throw classify(err, `listing records of ${zoneName}`, opts);
     }
     return records;
   }
 
   /** One Cloudflare batch request: atomic, so a failure (or a retry after one) never leaves a zone half-changed. */
-  async batch(zoneName: string, batch: DnsBatch): Promise<void> {
-    const zoneId = await this.zoneId(zoneName);
+  async batch(zoneName: string, batch: DnsBatch, opts: CallOptions = {}): Promise<void> {
+    const zoneId = await this.zoneId(zoneName, opts);
     const size = batch.deletes.length + batch.patches.length + batch.posts.length;
     if (size === 0) return;
+    throwIfAborted(opts.signal);
     try {
       // The SDK types posts/patches as a union per record type; ours are A/AAAA/CNAME/TXT records.
-      await this.client.dns.records.batch({
-        zone_id: zoneId,
-        ...(batch.deletes.length ? { deletes: batch.deletes } : {}),
-        ...(batch.patches.length ? { patches: batch.patches as never } : {}),
-        ...(batch.posts.length ? { posts: batch.posts as never } : {}),
-      });
+      await this.client.dns.records.batch(
+        {
+          zone_id: zoneId,
+          ...(batch.deletes.length ? { deletes: batch.deletes } : {}),
+          ...(batch.patches.length ? { patches: batch.patches as never } : {}),
+          ...(batch.posts.length ? { posts: batch.posts as never } : {}),
+        },
+        requestOptions(opts),
+      );
     } catch (err) {
-      throw classifyCloudflareError(err, `changing ${size} record(s) in ${zoneName}`);
+      throw classify(err, `changing ${size} record(s) in ${zoneName}`, opts);
     }
   }
+}
+
+function requestOptions(opts: CallOptions): { signal?: AbortSignal } {
+  return opts.signal ? { signal: opts.signal } : {};
+}
+
+/** A call the caller aborted rejects with the abort (the SDK's APIUserAbortError would read as a refusal). */
+function classify(err: unknown, doing: string, opts: CallOptions): Error {
+  return opts.signal?.aborted ? abortReason(opts.signal) : classifyCloudflareError(err, doing);
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TransientError } from '../../errors/transient-error.js';
 import { UserError } from '../../errors/user-error.js';
+import { abortReason } from '../../ports/call-options.js';
 import { coderFailureText } from './coder-failure-text.js';
 import { CoderResponse } from './coder-schemas.js';
 
@@ -65,7 +66,7 @@ export class CoderClient {
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (signal?.aborted) throw abortReason(signal);
       const timedOut = timeout.aborted;
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       throw new TransientError(

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Probe } from '../../inventory/schema.js';
+import type { CallOptions } from '../../ports/call-options.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type {
   CoderWorkspaces,
@@ -73,19 +74,19 @@ export class HttpCoderWorkspaces implements CoderWorkspaces {
     );
   }
 
-  async workspaceCount(probe: Probe): Promise<number> {
-    const api = await this.api(probe, 'counting workspaces');
-    const res = await api.get('/api/v2/workspaces?limit=1', WorkspacesResponse);
+  async workspaceCount(probe: Probe, opts: CallOptions = {}): Promise<number> {
+    const api = await this.api(probe, 'counting workspaces', opts.signal);
+    const res = await api.get('/api/v2/workspaces?limit=1', WorkspacesResponse, opts.signal);
     if (!res.ok) throw coderError(res, probe.id, 'counting workspaces');
     return res.data.count;
   }
 
-  async provisionerQueue(probe: Probe, org: string): Promise<ProvisionerQueue> {
+  async provisionerQueue(probe: Probe, org: string, opts: CallOptions = {}): Promise<ProvisionerQueue> {
     const doing = `reading the provisioner queue of ${org}`;
-    const api = await this.api(probe, doing);
+    const api = await this.api(probe, doing, opts.signal);
     // limit=0: every pending job, so the oldest is among them.
     const path = `/api/v2/organizations/${encodeURIComponent(org)}/provisionerjobs?status=pending&limit=0`;
-    const res = await api.get(path, ProvisionerJobs);
+    const res = await api.get(path, ProvisionerJobs, opts.signal);
     if (!res.ok) throw coderError(res, probe.id, doing);
     const pending = res.data.filter((j) => j.status === 'pending');
     const oldest = Math.min(...pending.map((j) => Date.parse(j.created_at)).filter((t) => !Number.isNaN(t)));
@@ -95,9 +96,9 @@ export class HttpCoderWorkspaces implements CoderWorkspaces {
     };
   }
 
-  private async api(probe: Probe, doing: string): Promise<CoderClient> {
+  private async api(probe: Probe, doing: string, signal: AbortSignal | undefined): Promise<CoderClient> {
     this.requireToken(probe, doing);
-    const resolved = await resolveCoderApi(probe, this.endpoints);
+    const resolved = await resolveCoderApi(probe, this.endpoints, signal);
     if (!resolved.ok) throw coderError(resolved, probe.id, doing);
     return resolved.data;
   }

@@ -5,6 +5,8 @@ import {
   paginateDescribeImages,
 } from '@aws-sdk/client-ecr';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { CallOptions } from '../../ports/call-options.js';
+import { abortReason, throwIfAborted } from '../../ports/call-options.js';
 import type { Clock } from '../../ports/clock.js';
 import type { MirrorImage, MirrorRef } from '../../ports/registry.js';
 import { classifyEcrError } from './classify-ecr-error.js';
@@ -23,14 +25,18 @@ export interface EcrLogin {
   proxyEndpoint: string;
 }
 
-/** ECR's own API: image digests and push times, and the registry login (valid 12 h, refreshed an hour early). */
+/**
+ * ECR's own API: image digests and push times, and the registry login (valid 12 h, refreshed an hour early).
+ * The caller's signal goes to `send(command, { abortSignal })` (the paginator passes it to every page).
+ */
 export class EcrImages {
   private readonly clients = new Map<string, ECRClient>();
   private readonly logins = new Map<string, { login: EcrLogin; expiresAt: number }>();
 
   constructor(private readonly opts: EcrImagesOptions) {}
 
-  async image(mirror: MirrorRef, tag: string): Promise<MirrorImage | undefined> {
+  async image(mirror: MirrorRef, tag: string, opts: CallOptions = {}): Promise<MirrorImage | undefined> {
+    throwIfAborted(opts.signal);
     try {
       const out = await this.client(mirror.region).send(
         new DescribeImagesCommand({
@@ -38,36 +44,45 @@ export class EcrImages {
           registryId: registryId(mirror),
           imageIds: [{ imageTag: tag }],
         }),
+        sendOptions(opts),
       );
       const d = out.imageDetails?.[0];
       return d?.imageDigest ? toImage(d) : undefined;
     } catch (err) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       if (/ImageNotFound|RepositoryNotFound/.test((err as Error).name ?? '')) return undefined;
       throw classifyEcrError(err, `DescribeImages ${mirror.repository}:${tag}`);
     }
   }
 
-  async history(mirror: MirrorRef): Promise<MirrorImage[]> {
+  async history(mirror: MirrorRef, opts: CallOptions = {}): Promise<MirrorImage[]> {
+    throwIfAborted(opts.signal);
     const out: MirrorImage[] = [];
     try {
       for await (const page of paginateDescribeImages(
         { client: this.client(mirror.region) },
         { repositoryName: mirror.repository, registryId: registryId(mirror) },
+        sendOptions(opts),
       ))
         for (const d of page.imageDetails ?? []) if (d.imageDigest) out.push(toImage(d));
     } catch (err) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       if (/RepositoryNotFound/.test((err as Error).name ?? '')) return [];
       throw classifyEcrError(err, `DescribeImages ${mirror.repository}`);
     }
     return out;
   }
 
-  async login(mirror: MirrorRef): Promise<EcrLogin> {
+  async login(mirror: MirrorRef, opts: CallOptions = {}): Promise<EcrLogin> {
     const key = `${mirror.region}/${registryId(mirror)}`;
     const cached = this.logins.get(key);
     if (cached && cached.expiresAt - 3_600_000 > this.opts.clock.now()) return cached.login;
+    throwIfAborted(opts.signal);
     try {
-      const out = await this.client(mirror.region).send(new GetAuthorizationTokenCommand({}));
+      const out = await this.client(mirror.region).send(
+        new GetAuthorizationTokenCommand({}),
+        sendOptions(opts),
+      );
       const data = out.authorizationData?.[0];
       const decoded = Buffer.from(data?.authorizationToken ?? '', 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
@@ -81,6 +96,7 @@ export class EcrImages {
       this.logins.set(key, { login, expiresAt });
       return login;
     } catch (err) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
       throw classifyEcrError(err, 'GetAuthorizationToken');
     }
   }
@@ -98,6 +114,11 @@ export class EcrImages {
     }
     return client;
   }
+}
+
+/** AWS SDK v3 per-call options: `abortSignal` cancels the HTTP request and stops the retry strategy. */
+function sendOptions(opts: CallOptions): { abortSignal?: AbortSignal } {
+  return opts.signal ? { abortSignal: opts.signal } : {};
 }
 
 /** The account id is the first label of `<account>.dkr.ecr.<region>.amazonaws.com`. */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { TransientError } from '../../errors/transient-error.js';
 import { UserError } from '../../errors/user-error.js';
 import type { Probe } from '../../inventory/schema.js';
+import type { CallOptions } from '../../ports/call-options.js';
+import { abortReason } from '../../ports/call-options.js';
 import type {
   CoderHealthReport,
   HealthProbes,
@@ -44,7 +46,10 @@ const PendingJobs = z.array(z.object({ queue_size: z.number().optional() }).loos
 const KeyInfo = z.object({ info: z.object({ expires: z.string().nullish() }).loose().optional() }).loose();
 const Readiness = z.object({ status: z.string().optional(), litellm_version: z.string().optional() }).loose();
 
-/** HealthProbes over fetch: one deadline per request, failures classified as the rest of opsbot does. */
+/**
+ * HealthProbes over fetch: one deadline per request (merged with the caller's signal), failures classified
+ * as the rest of opsbot does; an aborted caller gets its abort back.
+ */
 export class HttpHealthProbes implements HealthProbes {
   private readonly timeoutMs: number;
 
@@ -52,13 +57,13 @@ export class HttpHealthProbes implements HealthProbes {
     this.timeoutMs = opts.timeoutMs ?? 5_000;
   }
 
-  async get(probe: Probe, path: string): Promise<ProbeAnswer> {
-    const res = await this.fetch(probe, path);
-    return { status: res.status, body: (await res.text()).slice(0, 300) };
+  async get(probe: Probe, path: string, opts: CallOptions = {}): Promise<ProbeAnswer> {
+    const res = await this.fetch(probe, path, {}, opts.signal);
+    return { status: res.status, body: (await this.text(res, opts.signal)).slice(0, 300) };
   }
 
-  async coderHealth(probe: Probe): Promise<CoderHealthReport> {
-    const body = await this.coderJson(probe, '/api/v2/debug/health', 'reading its debug health');
+  async coderHealth(probe: Probe, opts: CallOptions = {}): Promise<CoderHealthReport> {
+    const body = await this.coderJson(probe, '/api/v2/debug/health', 'reading its debug health', opts.signal);
     const report = HealthReport.parse(body);
     const raw = body as Record<string, unknown>;
     const sections = SECTION_NAMES.flatMap((name) => {
@@ -80,16 +85,18 @@ export class HttpHealthProbes implements HealthProbes {
     return { severity: report.severity, sections };
   }
 
-  async coderPendingJobs(probe: Probe, org: string): Promise<number> {
+  async coderPendingJobs(probe: Probe, org: string, opts: CallOptions = {}): Promise<number> {
     const path = `/api/v2/organizations/${encodeURIComponent(org)}/provisionerjobs?status=pending&limit=1`;
-    const jobs = PendingJobs.parse(await this.coderJson(probe, path, `reading the job queue of ${org}`));
+    const jobs = PendingJobs.parse(
+      await this.coderJson(probe, path, `reading the job queue of ${org}`, opts.signal),
+    );
     // Each pending job carries the queue's size; an empty answer is an empty queue.
     return jobs[0]?.queue_size ?? jobs.length;
   }
 
-  async litellmReadiness(probe: Probe): Promise<LitellmReadiness> {
-    const res = await this.fetch(probe, '/health/readiness');
-    const text = await res.text();
+  async litellmReadiness(probe: Probe, opts: CallOptions = {}): Promise<LitellmReadiness> {
+    const res = await this.fetch(probe, '/health/readiness', {}, opts.signal);
+    const text = await this.text(res, opts.signal);
     if (res.status !== 200) return { httpStatus: res.status };
     const parsed = Readiness.safeParse(safeJson(text));
     if (!parsed.success) return { httpStatus: res.status };
@@ -100,11 +107,11 @@ export class HttpHealthProbes implements HealthProbes {
     };
   }
 
-  async litellmKeyExpiry(probe: Probe): Promise<number | null | undefined> {
+  async litellmKeyExpiry(probe: Probe, opts: CallOptions = {}): Promise<number | null | undefined> {
     const key = this.opts.litellmApiKey;
     if (!key) return undefined;
-    const res = await this.fetch(probe, '/key/info', { Authorization: `Bearer ${key}` });
-    const text = await res.text();
+    const res = await this.fetch(probe, '/key/info', { Authorization: `Bearer ${key}` }, opts.signal);
+    const text = await this.text(res, opts.signal);
     // An expired key is refused (400 `expired_key`), the refusal saying when it expired.
     const expired = expiredAt(text);
     if (expired !== undefined) return expired;
@@ -125,7 +132,7 @@ export class HttpHealthProbes implements HealthProbes {
     return Number.isNaN(at) ? null : at;
   }
 
-  async tlsCertificate(probe: Probe): Promise<TlsAnswer> {
+  async tlsCertificate(probe: Probe, opts: CallOptions = {}): Promise<TlsAnswer> {
     const url = new URL(probe.url);
     if (url.protocol !== 'https:')
       throw new UserError(`${probe.id} is not an https URL: no certificate to check.`);
@@ -135,15 +142,21 @@ export class HttpHealthProbes implements HealthProbes {
       servername: url.hostname,
       timeoutMs: this.timeoutMs,
       ...(this.opts.tls?.caPem ? { extraCa: this.opts.tls.caPem } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
   }
 
-  private async coderJson(probe: Probe, path: string, doing: string): Promise<unknown> {
+  private async coderJson(
+    probe: Probe,
+    path: string,
+    doing: string,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     const token = this.opts.coderSessionToken;
     if (!token)
       throw new UserError(`Cannot check ${probe.id} beyond /healthz: CODER_SESSION_TOKEN is not set.`);
-    const res = await this.fetch(probe, path, { 'Coder-Session-Token': token });
-    const text = await res.text();
+    const res = await this.fetch(probe, path, { 'Coder-Session-Token': token }, signal);
+    const text = await this.text(res, signal);
     if (res.status === 401 || res.status === 403)
       throw new UserError(
         `${probe.id} refused opsbot's session token while ${doing} (${res.status}); renew CODER_SESSION_TOKEN.`,
@@ -159,11 +172,21 @@ export class HttpHealthProbes implements HealthProbes {
     return json;
   }
 
-  private async fetch(probe: Probe, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  private async fetch(
+    probe: Probe,
+    path: string,
+    headers: Record<string, string>,
+    outer: AbortSignal | undefined,
+  ): Promise<Response> {
     const base = (this.opts.urls?.[probe.id] ?? probe.url).replace(/\/+$/, '');
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
-      return await fetch(`${base}${path}`, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await fetch(`${base}${path}`, {
+        headers,
+        signal: outer ? AbortSignal.any([outer, timeout]) : timeout,
+      });
     } catch (err) {
+      if (outer?.aborted) throw abortReason(outer);
       const timeout = (err as Error).name === 'TimeoutError';
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       throw new TransientError(
@@ -172,6 +195,16 @@ export class HttpHealthProbes implements HealthProbes {
           : `${probe.id} is unreachable (${cause ?? (err as Error).message})`,
         { kind: timeout ? 'timeout' : 'unreachable', cause: err },
       );
+    }
+  }
+
+  /** The body, under the same signal as its request: an abort while it streams is the caller's abort. */
+  private async text(res: Response, signal: AbortSignal | undefined): Promise<string> {
+    try {
+      return await res.text();
+    } catch (err) {
+      if (signal?.aborted) throw abortReason(signal);
+      throw err;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { connect, rootCertificates } from 'node:tls';
 import { TransientError } from '../../errors/transient-error.js';
+import { abortReason } from '../../ports/call-options.js';
 import type { TlsAnswer } from '../../ports/health-probes.js';
 
 export interface PeerCertificateRequest {
@@ -10,6 +11,8 @@ export interface PeerCertificateRequest {
   /** A CA to trust besides the system's (PEM). */
   extraCa?: string;
   timeoutMs: number;
+  /** The caller's signal: aborting it closes the socket and rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface PeerCertificateRequest {
  */
 export function readPeerCertificate(req: PeerCertificateRequest): Promise<TlsAnswer> {
   const address = `${req.host}:${req.port}`;
+  const { signal } = req;
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
     let connected = false;
     const socket = connect({
@@ -30,7 +35,13 @@ export function readPeerCertificate(req: PeerCertificateRequest): Promise<TlsAns
       ALPNProtocols: ['http/1.1'],
       ...(req.extraCa ? { ca: [...rootCertificates, req.extraCa] } : {}),
     });
+    const onAbort = () => {
+      done();
+      reject(abortReason(signal!));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
     const done = () => {
+      signal?.removeEventListener('abort', onAbort);
       socket.removeAllListeners();
       socket.on('error', () => {});
       socket.destroy();

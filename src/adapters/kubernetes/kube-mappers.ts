@@ -30,6 +30,11 @@ export function toDeploymentState(cluster: string, d: V1Deployment): DeploymentS
     selector: Object.entries(d.spec?.selector.matchLabels ?? {})
       .map(([k, v]) => `${k}=${v}`)
       .join(','),
+    ...(d.metadata?.generation !== undefined ? { generation: d.metadata.generation } : {}),
+    ...(d.status?.observedGeneration !== undefined
+      ? { observedGeneration: d.status.observedGeneration }
+      : {}),
+    total: d.status?.replicas ?? 0,
   };
 }
 

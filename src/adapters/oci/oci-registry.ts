@@ -1,3 +1,4 @@
+import type { CallOptions } from '../../ports/call-options.js';
 import type { CopyProgress, CopyResult, MirrorRef, Registry, SourceImage } from '../../ports/registry.js';
 import type { EcrImages } from '../ecr/ecr-images.js';
 import { copyImage } from './copy-image.js';
@@ -11,18 +12,23 @@ export interface OciRegistryOptions {
   /** Base URL standing in for every ECR registry (ECR_REGISTRY_URL; the sandbox). */
   ecrUrl?: string;
   fetch?: typeof fetch;
+  /** Chunk size of resumable blob uploads to the mirror (default the client's, 16 MiB). */
+  chunkBytes?: number;
 }
 
-/** The `Registry` port: public sources over the OCI API (anonymous tokens), ECR mirrors through its API and login. */
+/**
+ * The `Registry` port: public sources over the OCI API (anonymous tokens), ECR mirrors through its API and
+ * login. The caller's signal reaches every fetch (`{ signal }`) and every ECR call (`{ abortSignal }`).
+ */
 export class OciRegistry implements Registry {
   private readonly sources = new Map<string, OciClient>();
   private readonly mirrors = new Map<string, OciClient>();
 
   constructor(private readonly opts: OciRegistryOptions) {}
 
-  async sourceImage(source: string, tag: string): Promise<SourceImage | undefined> {
+  async sourceImage(source: string, tag: string, opts: CallOptions = {}): Promise<SourceImage | undefined> {
     const { client, repo } = this.source(source);
-    const top = await client.getManifest(repo, tag);
+    const top = await client.getManifest(repo, tag, opts.signal);
     if (!top) return undefined;
     const parsed = parseOciManifest(top.bytes, top.mediaType);
     const platforms =
@@ -32,12 +38,12 @@ export class OciRegistry implements Registry {
     return { digest: top.digest, mediaType: top.mediaType, platforms };
   }
 
-  mirrorImage(mirror: MirrorRef, tag: string) {
-    return this.opts.ecr.image(mirror, tag);
+  mirrorImage(mirror: MirrorRef, tag: string, opts: CallOptions = {}) {
+    return this.opts.ecr.image(mirror, tag, opts);
   }
 
-  mirrorHistory(mirror: MirrorRef) {
-    return this.opts.ecr.history(mirror);
+  mirrorHistory(mirror: MirrorRef, opts: CallOptions = {}) {
+    return this.opts.ecr.history(mirror, opts);
   }
 
   async copy(
@@ -45,10 +51,10 @@ export class OciRegistry implements Registry {
     digest: string,
     mirror: MirrorRef,
     tag: string,
-    opts: { signal?: AbortSignal; onProgress?: (p: CopyProgress) => void } = {},
+    opts: CallOptions & { onProgress?: (p: CopyProgress) => void; mountFrom?: string[] } = {},
   ): Promise<CopyResult> {
     const from = this.source(source);
-    const to = { client: await this.mirror(mirror), repo: mirror.repository };
+    const to = { client: await this.mirror(mirror, opts.signal), repo: mirror.repository };
     return copyImage({ from, to }, digest, tag, opts);
   }
 
@@ -68,21 +74,22 @@ export class OciRegistry implements Registry {
     return { client, repo: source.slice(slash + 1) };
   }
 
-  private async mirror(mirror: MirrorRef): Promise<OciClient> {
+  private async mirror(mirror: MirrorRef, signal?: AbortSignal): Promise<OciClient> {
     const key = `${mirror.region}/${mirror.registry}`;
     let client = this.mirrors.get(key);
     if (!client) {
-      const login = await this.opts.ecr.login(mirror);
+      const login = await this.opts.ecr.login(mirror, { signal });
       client = new OciClient({
         baseUrl: this.opts.ecrUrl ?? login.proxyEndpoint,
         credentials: {
           kind: 'basic',
-          get: async () => {
-            const fresh = await this.opts.ecr.login(mirror);
+          get: async (signal) => {
+            const fresh = await this.opts.ecr.login(mirror, { signal });
             return { user: fresh.user, password: fresh.password };
           },
         },
         ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+        ...(this.opts.chunkBytes ? { chunkBytes: this.opts.chunkBytes } : {}),
       });
       this.mirrors.set(key, client);
     }

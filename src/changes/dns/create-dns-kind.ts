@@ -1,6 +1,12 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Environment } from '../../inventory/schema.js';
-import { type ChangeKind, combineProgress, defineChangeKind } from '../../plans/change-kind.js';
+import {
+  type ChangeKind,
+  combineProgress,
+  defineChangeKind,
+  type ReadContext,
+} from '../../plans/change-kind.js';
+import { throwIfAborted } from '../../ports/call-options.js';
 import type { DnsProvider, DnsRecordState, DnsResolver } from '../../ports/dns-provider.js';
 import { batchOpsFor, mergeBatches } from './batch-ops.js';
 import { DNS_KIND, DnsChange, DnsLive, type DnsLiveItem } from './dns-change.js';
@@ -39,18 +45,21 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
     return zone;
   };
   /** Current records of every zone the change touches, one listing per zone. */
-  const readZones = async (change: DnsChange): Promise<Map<string, DnsRecordState[]>> => {
+  const readZones = async (
+    change: DnsChange,
+    signal: AbortSignal | undefined,
+  ): Promise<Map<string, DnsRecordState[]>> => {
     const env = envOf(change.env);
     const zones = new Set(change.items.map((i) => zoneOf(env, i.name)));
     const out = new Map<string, DnsRecordState[]>();
-    for (const zone of zones) out.set(zone, await dns.listRecords(zone));
+    for (const zone of zones) out.set(zone, await dns.listRecords(zone, {}, { signal }));
     return out;
   };
   const recordsAt = (records: DnsRecordState[], name: string, type: string) =>
     records.filter((r) => r.name.toLowerCase() === name && r.type === type);
-  const readLive = async (change: DnsChange): Promise<DnsLive> => {
+  const readLive = async (change: DnsChange, context?: ReadContext): Promise<DnsLive> => {
     const env = envOf(change.env);
-    const zones = await readZones(change);
+    const zones = await readZones(change, context?.signal);
     const partners: Record<string, string[]> = {};
     const items: DnsLiveItem[] = change.items.map((item) => {
       const zone = zoneOf(env, item.name);
@@ -92,10 +101,10 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
         const y = b.items[i]!;
         return x.name === y.name && x.type === y.type && sameValues(x.records, y.records);
       }),
-    async apply(change) {
+    async apply(change, { signal }) {
       // Ids come from a fresh read; the lifecycle has just checked that live state equals the plan's before.
       const env = envOf(change.env);
-      const zones = await readZones(change);
+      const zones = await readZones(change, signal);
       for (const [zone, records] of zones) {
         const items = change.items.filter((i) => zoneOf(env, i.name) === zone);
         const batch = mergeBatches(
@@ -104,12 +113,19 @@ export function createDnsKind(opts: DnsKindOptions): ChangeKind<DnsChange, DnsLi
             return batchOpsFor(item.name, item.type, current, resolveTargets(item.set, current));
           }),
         );
-        // A zone finished by an earlier (crashed) run needs nothing more.
+        // A zone finished by an earlier (crashed) run needs nothing more; an aborted run writes no further zone.
+        throwIfAborted(signal);
         if (batch.deletes.length + batch.patches.length + batch.posts.length > 0)
-          await dns.batch(zone, batch);
+          await dns.batch(zone, batch, { signal });
       }
     },
-    verify: (change, after) => verifyDns(resolver, () => readLive(change), after),
+    verify: (change, after, context) =>
+      verifyDns(
+        resolver,
+        () => readLive(change, { phase: 'apply', signal: context?.signal }),
+        after,
+        context?.signal,
+      ),
     // The undo is as broad as the original, so it keeps its --force; the undoer's role decides whether
     // that (or deleting an inventory record the original re-created) is allowed.
     invert: (change, before, context) => ({

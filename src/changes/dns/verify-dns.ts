@@ -1,4 +1,5 @@
 import type { VerifyResult } from '../../plans/change-kind.js';
+import { throwIfAborted } from '../../ports/call-options.js';
 import type { DnsResolver } from '../../ports/dns-provider.js';
 import { untrusted } from '../../slack-text/untrusted.js';
 import type { DnsLive, DnsLiveItem } from './dns-change.js';
@@ -18,14 +19,21 @@ export interface ItemCheck {
   line: string;
 }
 
-/** Resolves one record set through the resolver and says whether the answer matches. */
-export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Promise<ItemCheck> {
+/**
+ * Resolves one record set through the resolver and says whether the answer matches. A failed lookup is a
+ * line of the report; an aborted one (`signal`, the run's) rejects with the abort.
+ */
+export async function resolveItem(
+  resolver: DnsResolver,
+  item: DnsLiveItem,
+  signal?: AbortSignal,
+): Promise<ItemCheck> {
   const proxied = item.records.some((r) => r.proxied);
   if (!proxied && item.type === 'CNAME' && item.name === item.zone && item.records.length > 0)
-    return resolveApexCname(resolver, item);
+    return resolveApexCname(resolver, item, signal);
   const qtype = proxied ? (item.type === 'AAAA' ? 'AAAA' : 'A') : item.type;
   try {
-    const res = await resolver.resolve(item.name, qtype);
+    const res = await resolver.resolve(item.name, qtype, { signal });
     const owner = `${item.name}.`;
     const answers = res.answers.filter((a) => a.type === TYPE_CODES[qtype] && a.name.toLowerCase() === owner);
     const data = answers.map((a) => clean(qtype, a.data)).sort();
@@ -55,6 +63,7 @@ export async function resolveItem(resolver: DnsResolver, item: DnsLiveItem): Pro
           line: `\`${item.name}\` ${item.type}: ${data.length ? `resolver answers ${listed(data)}` : `resolver has no ${qtype} answer (status ${res.status})`}, expected ${listed(expected)} (a cached answer can last up to the old TTL)`,
         };
   } catch (err) {
+    throwIfAborted(signal);
     return {
       ok: false,
       line: `\`${item.name}\`: resolver check failed (${untrusted((err as Error).message)})`,
@@ -67,6 +76,7 @@ export async function verifyDns(
   resolver: DnsResolver,
   readBack: () => Promise<DnsLive>,
   after: DnsLive,
+  signal?: AbortSignal,
 ): Promise<VerifyResult> {
   const now = await readBack();
   const lines: string[] = [];
@@ -80,7 +90,7 @@ export async function verifyDns(
       );
       continue;
     }
-    const check = await resolveItem(resolver, expected);
+    const check = await resolveItem(resolver, expected, signal);
     ok &&= check.ok;
     lines.push(`API ✓; ${check.line}`);
   }

@@ -6,6 +6,7 @@ import { environmentOf } from '../../jobs/job-deps.js';
 import { type ChangeKind, defineChangeKind } from '../../plans/change-kind.js';
 import type { PlanStore } from '../../plans/plan-store.js';
 import { slackTime } from '../../plans/render-plan.js';
+import { throwIfAborted } from '../../ports/call-options.js';
 import type { Clock } from '../../ports/clock.js';
 import type { JobQueue } from '../../queue/create-queue.js';
 import { deploymentResource } from '../scale/resolve-targets.js';
@@ -66,10 +67,12 @@ export function createExtendKind(opts: ExtendKindOptions): ChangeKind<ExtendChan
           `A pause of more than ${formatDuration(max)} from now is longer than ${env.name} allows (inventory rotation.maxPauseHours).`,
         );
     },
-    async apply(c) {
+    async apply(c, { signal }) {
       const pause = await opts.pauses.get(envOf(c).name);
       if (pause?.planId !== c.pausePlanId)
         throw new UserError('That pause is over already; nothing was extended.');
+      // Redis and the queue take no signal: an aborted run stops before it writes.
+      throwIfAborted(signal);
       if (pause.until !== c.until) await extendPause(opts, pause, c.until, c.until);
     },
     invert: (c, before) => ({ ...c, until: before.until ?? c.until }),

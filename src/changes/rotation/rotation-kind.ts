@@ -5,6 +5,7 @@ import { environmentOf } from '../../jobs/job-deps.js';
 import { type ChangeKind, defineChangeKind } from '../../plans/change-kind.js';
 import type { PlanStore } from '../../plans/plan-store.js';
 import { slackTime } from '../../plans/render-plan.js';
+import { throwIfAborted } from '../../ports/call-options.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters } from '../../ports/clusters.js';
 import type { JobQueue } from '../../queue/create-queue.js';
@@ -49,10 +50,12 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
       const secret = env.rotation!.secret;
       // Only planning turns an unreachable cluster into a user message; applying retries instead.
       const read = context?.phase === 'apply' ? <T>(p: Promise<T>) => p : clusterRead;
+      const call = { signal: context?.signal };
       const [state, lastRotatedAt] = await Promise.all([
-        read(client.getDeployment(d.namespace, d.name)),
-        read(client.secretUpdatedAt(secret.namespace, secret.name)).catch(() => undefined),
+        read(client.getDeployment(d.namespace, d.name, call)),
+        read(client.secretUpdatedAt(secret.namespace, secret.name, call)).catch(() => undefined),
       ]);
+      throwIfAborted(context?.signal);
       if (!state)
         throw new UserError(`The key rotator ${d.namespace}/${d.name} does not exist in ${d.cluster}.`);
       return {
@@ -66,14 +69,19 @@ export function createRotationKind(opts: RotationKindOptions): ChangeKind<Rotati
       replicas: c.paused ? 0 : Math.max(1, rotatorOf(envOf(c)).replicas.default),
     }),
     equals: (a, b) => a.replicas === b.replicas,
-    async apply(c, { planId, live, after, revertAt }) {
+    async apply(c, { planId, live, after, revertAt, signal }) {
       const env = envOf(c);
       const d = rotatorOf(env);
       // The pause is recorded (with its reminder) before the rotator stops, so no crash can leave it
-      // stopped unrecorded; a resumed run skips the scale it already made.
+      // stopped unrecorded; a resumed run skips the scale it already made. An aborted run (its lock lost)
+      // stops before each step: the run that replaced it does them.
+      throwIfAborted(signal);
       if (c.paused) await startPause(opts, env, planId, c, revertAt ?? c.until);
       if (live.replicas !== after.replicas)
-        await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, after.replicas);
+        await opts.clusters
+          .client(d.cluster)
+          .scaleDeployment(d.namespace, d.name, after.replicas, { signal });
+      throwIfAborted(signal);
       if (!c.paused) await endPause(opts, env, planId);
     },
     async applyFailed(c, planId) {

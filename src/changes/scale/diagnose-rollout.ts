@@ -1,4 +1,5 @@
 import type { Deployment } from '../../inventory/schema.js';
+import type { CallOptions } from '../../ports/call-options.js';
 import type { ClusterClient, EventState, PodState } from '../../ports/clusters.js';
 import { untrusted } from '../../slack-text/untrusted.js';
 
@@ -17,10 +18,11 @@ export async function diagnoseRollout(
   client: ClusterClient,
   d: Deployment,
   selector: string,
+  opts: CallOptions = {},
 ): Promise<string[]> {
   const [pods, events] = await Promise.all([
-    client.listPods(d.namespace, selector),
-    client.listEvents(d.namespace).catch((): EventState[] => []),
+    client.listPods(d.namespace, selector, opts),
+    client.listEvents(d.namespace, opts).catch((): EventState[] => []),
   ]);
   const stuck = pods.filter((p) => !p.ready);
   if (stuck.length === 0) return [];

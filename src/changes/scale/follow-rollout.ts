@@ -1,5 +1,6 @@
 import { formatDuration } from '../../commands/parse-duration.js';
 import type { VerifyResult } from '../../plans/change-kind.js';
+import { abortable, throwIfAborted } from '../../ports/call-options.js';
 import type { Chat, PostedMessage } from '../../ports/chat.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Clusters, DeploymentState } from '../../ports/clusters.js';
@@ -17,7 +18,18 @@ export interface RolloutOptions {
   deadlineMs: number;
   /** Real time between reads of the deployments. */
   pollMs: number;
+  /**
+   * The run's signal: every read takes it, and once it is aborted (the run lost its lock) the follow stops
+   * at once and rejects with the abort, posting nothing more (the run that replaced it reports).
+   */
   signal?: AbortSignal;
+  /**
+   * When a target counts as rolled out (default: its requested replicas ready and available). A restart
+   * needs more: the controller saw the new template and no pod of an older ReplicaSet is left.
+   */
+  done?: (state: DeploymentState, item: ResolvedItem) => boolean;
+  /** Pod reasons that end the wait at once instead of at the deadline (ImagePullBackOff will not heal by itself). */
+  failFast?: string[];
 }
 
 interface Row {
@@ -36,7 +48,8 @@ export async function followRollout(
   where: { channel: string; threadTs?: string },
 ): Promise<VerifyResult> {
   const started = opts.clock.now();
-  const rows = await readRows(opts.clusters, items);
+  const { signal } = opts;
+  const rows = await readRows(opts.clusters, items, signal);
   const message: PostedMessage = await opts.chat.post({
     channel: where.channel,
     text: progressText(rows, 0),
@@ -44,6 +57,7 @@ export async function followRollout(
   });
   const progress = createProgressReporter(opts.chat, message, { clock: opts.clock, pacer: opts.pacer });
   let current = rows;
+  const done = (r: Row) => (opts.done && r.state ? opts.done(r.state, r.item) : readyAsAsked(r));
   for (;;) {
     const elapsed = opts.clock.now() - started;
     const moved = current.find((r) => r.state && r.state.desired !== r.item.replicas);
@@ -57,36 +71,57 @@ export async function followRollout(
       await progress.finish(text);
       return { ok: true, detail: current.map(rowText).join(', ') };
     }
-    if (elapsed >= opts.deadlineMs || opts.signal?.aborted) {
+    const failing = opts.failFast
+      ? await failingPods(
+          opts.clusters,
+          current.filter((r) => !done(r)),
+          opts.failFast,
+          signal,
+        )
+      : false;
+    throwIfAborted(signal);
+    if (elapsed >= opts.deadlineMs || failing) {
       const why = await explain(
         opts.clusters,
         current.filter((r) => !done(r)),
+        signal,
       );
-      const text = `:x: Rollout not finished after ${formatDuration(elapsed)}: ${current.map(rowText).join(', ')}\n${why.join('\n')}`;
+      throwIfAborted(signal);
+      // Stopped early on a failing pod: say so, rather than that time ran out.
+      const head = failing ? 'Rollout stopped after' : 'Rollout not finished after';
+      const text = `:x: ${head} ${formatDuration(elapsed)}: ${current.map(rowText).join(', ')}\n${why.join('\n')}`;
       await progress.finish(text);
-      return { ok: false, detail: `not ready after ${formatDuration(elapsed)}: ${why.join(' ')}` };
+      const lead = failing ? 'stopped after' : 'not ready after';
+      return { ok: false, detail: `${lead} ${formatDuration(elapsed)}: ${why.join(' ')}` };
     }
     progress.update(progressText(current, elapsed));
-    await new Promise((resolve) => setTimeout(resolve, opts.pollMs));
-    current = await readRows(opts.clusters, items);
+    await abortable(new Promise((resolve) => setTimeout(resolve, opts.pollMs)), signal);
+    current = await readRows(opts.clusters, items, signal);
   }
 }
 
-async function readRows(clusters: Clusters, items: ResolvedItem[]): Promise<Row[]> {
-  return Promise.all(
+/** Each target's deployment; a failed read is shown on its row, an aborted run stops the follow. */
+async function readRows(
+  clusters: Clusters,
+  items: ResolvedItem[],
+  signal: AbortSignal | undefined,
+): Promise<Row[]> {
+  const rows = await Promise.all(
     items.map(async (item): Promise<Row> => {
       const d = item.deployment;
       try {
-        const state = await clusters.client(d.cluster).getDeployment(d.namespace, d.name);
+        const state = await clusters.client(d.cluster).getDeployment(d.namespace, d.name, { signal });
         return state ? { item, state } : { item, error: 'deployment not found' };
       } catch (err) {
         return { item, error: err instanceof Error ? err.message : String(err) };
       }
     }),
   );
+  throwIfAborted(signal);
+  return rows;
 }
 
-function done(r: Row): boolean {
+function readyAsAsked(r: Row): boolean {
   return !!r.state && r.state.ready === r.item.replicas && r.state.available === r.item.replicas;
 }
 
@@ -100,13 +135,35 @@ function progressText(rows: Row[], elapsed: number): string {
   return `:hourglass_flowing_sand: Rolling out (${formatDuration(elapsed)}): ${rows.map(rowText).join(', ')}`;
 }
 
-async function explain(clusters: Clusters, rows: Row[]): Promise<string[]> {
+/** Whether a pod of a target not yet rolled out is in one of `reasons` (a read failure is no verdict). */
+async function failingPods(
+  clusters: Clusters,
+  rows: Row[],
+  reasons: string[],
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const found = await Promise.all(
+    rows.map(async (r) => {
+      if (!r.state) return false;
+      const d = r.item.deployment;
+      try {
+        const pods = await clusters.client(d.cluster).listPods(d.namespace, r.state.selector, { signal });
+        return pods.some((p) => p.reasons.some((x) => reasons.includes(x)));
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return found.includes(true);
+}
+
+async function explain(clusters: Clusters, rows: Row[], signal: AbortSignal | undefined): Promise<string[]> {
   const lines = await Promise.all(
     rows.map(async (r) => {
       const d = r.item.deployment;
       if (!r.state) return `• \`${d.target}\`: ${untrusted(r.error ?? 'unknown')}`;
       try {
-        const causes = await diagnoseRollout(clusters.client(d.cluster), d, r.state.selector);
+        const causes = await diagnoseRollout(clusters.client(d.cluster), d, r.state.selector, { signal });
         const body = causes.length ? causes.join('; ') : 'pods are starting; no failure reported yet';
         return `• \`${d.target}\`: ${body}`;
       } catch (err) {

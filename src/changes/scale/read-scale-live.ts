@@ -1,5 +1,6 @@
 import { UserError } from '../../errors/user-error.js';
 import type { Deployment } from '../../inventory/schema.js';
+import type { CallOptions } from '../../ports/call-options.js';
 import type { ClusterCapacity, Clusters, DeploymentState } from '../../ports/clusters.js';
 import { code } from '../../slack-text/code.js';
 import { clusterRead } from './cluster-read.js';
@@ -17,9 +18,12 @@ export async function readScaleLive(
   detail: boolean,
   /** Planning: a failing cluster becomes a message naming it. Applying: it stays transient (retried). */
   planning = true,
+  /** The run's signal, passed to every read. */
+  signal?: AbortSignal,
 ): Promise<ScaleLive> {
   const live: ScaleLive = { targets: {}, owners: {}, capacity: {} };
-  const states = await Promise.all(items.map((i) => readDeployment(clusters, i.deployment, planning)));
+  const call = { signal };
+  const states = await Promise.all(items.map((i) => readDeployment(clusters, i.deployment, planning, call)));
   items.forEach((item, n) => {
     const state = states[n]!;
     live.targets[item.deployment.target] = { desired: state.desired, ready: state.ready };
@@ -30,7 +34,7 @@ export async function readScaleLive(
     await Promise.all(
       namespaces.map(async (key) => {
         const [cluster, namespace] = key.split('/') as [string, string];
-        return [key, await clusterRead(clusters.client(cluster).listAutoscalers(namespace))] as const;
+        return [key, await clusterRead(clusters.client(cluster).listAutoscalers(namespace, call))] as const;
       }),
     ),
   );
@@ -43,7 +47,7 @@ export async function readScaleLive(
   });
   const clusterIds = unique(items.map((i) => i.deployment.cluster));
   const capacities = await Promise.all(
-    clusterIds.map((c): Promise<ClusterCapacity> => clusterRead(clusters.client(c).capacity())),
+    clusterIds.map((c): Promise<ClusterCapacity> => clusterRead(clusters.client(c).capacity(call))),
   );
   clusterIds.forEach((c, n) => {
     live.capacity[c] = capacities[n]!;
@@ -55,8 +59,9 @@ async function readDeployment(
   clusters: Clusters,
   d: Deployment,
   planning: boolean,
+  call: CallOptions,
 ): Promise<DeploymentState> {
-  const read = clusters.client(d.cluster).getDeployment(d.namespace, d.name);
+  const read = clusters.client(d.cluster).getDeployment(d.namespace, d.name, call);
   const state = await (planning ? clusterRead(read) : read);
   if (!state)
     throw new UserError(

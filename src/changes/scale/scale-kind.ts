@@ -43,8 +43,8 @@ export function createScaleKind(opts: ScaleKindOptions): ChangeKind<ScaleChange,
     // Applying reads only the replica counts, and a failing read stays transient (the job retries).
     readLive: (c, context) =>
       context?.phase === 'apply'
-        ? readScaleLive(opts.clusters, resolve(c), false, false)
-        : readScaleLive(opts.clusters, resolve(c), true),
+        ? readScaleLive(opts.clusters, resolve(c), false, false, context.signal)
+        : readScaleLive(opts.clusters, resolve(c), true, true, context?.signal),
     afterOf(c, before) {
       const targets = { ...before.targets };
       for (const { deployment, replicas } of resolve(c))
@@ -64,11 +64,11 @@ export function createScaleKind(opts: ScaleKindOptions): ChangeKind<ScaleChange,
       });
       return combineProgress(states);
     },
-    async apply(c, { live }) {
-      // A resumed run skips the targets its earlier run already scaled.
+    async apply(c, { live, signal }) {
+      // A resumed run skips the targets its earlier run already scaled; an aborted one starts no other.
       for (const { deployment: d, replicas } of resolve(c))
         if (live.targets[d.target]?.desired !== replicas)
-          await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, replicas);
+          await opts.clusters.client(d.cluster).scaleDeployment(d.namespace, d.name, replicas, { signal });
     },
     async verify(c, _after, context) {
       const plan = context ? await opts.plans.get(context.planId) : undefined;

@@ -37,9 +37,12 @@ type Action =
   | { kind: 'reply'; state: AlertState; item: Outgoing; channel: string; rank: number; at: number }
   | { kind: 'edit'; state: AlertState; channel: string; rank: number; at: number };
 
-/** Failures of one channel back off from this, doubling, up to MAX_BACKOFF_MS (or Slack's Retry-After). */
-const BACKOFF_MS = 1_000;
+/** The shared pacer's interval (createProgressPacer's): a slot per second per channel. */
+const SLOT_MS = 1_000;
+/** Failures of one channel back off from a slot, doubling, up to this (or Slack's Retry-After). */
 const MAX_BACKOFF_MS = 60_000;
+/** Failures in a row per channel, in this process (the pacer's is per process too). */
+const failures = new Map<string, number>();
 
 /**
  * Sends what the alert states say Slack should show and does not yet: an alert's message (once), its
@@ -58,7 +61,6 @@ export async function deliverAlerts(
   const deadline = deps.clock.now() + (opts.waitMs ?? 0);
   const fixes = new FixStore(deps.redis, deps.prefix);
   const seeded = new Set<string>();
-  const failures = new Map<string, number>();
   for (;;) {
     const now = deps.clock.now();
     const actions = (await store.all(env.name))
@@ -83,13 +85,14 @@ export async function deliverAlerts(
       const n = (failures.get(ready.channel) ?? 0) + 1;
       failures.set(ready.channel, n);
       const at = deps.clock.now();
-      const wait = Math.max(retryAfterOf(err, at) ?? 0, Math.min(MAX_BACKOFF_MS, BACKOFF_MS * 2 ** (n - 1)));
-      opts.log?.warn(
-        { err, channel: ready.channel, kind: ready.kind, waitMs: wait },
-        'alert message not sent',
+      const wait = Math.max(retryAfterOf(err, at) ?? 0, Math.min(MAX_BACKOFF_MS, SLOT_MS * 2 ** (n - 1)));
+      // One warning per streak: a channel Slack keeps refusing must not flood the logs.
+      opts.log?.[n === 1 ? 'warn' : 'debug'](
+        { err, channel: ready.channel, kind: ready.kind, waitMs: wait, failures: n },
+        'alert message not sent; kept for later',
       );
       // The slot after the wait: this channel waits, the others go on.
-      await take(deps, store, ready.channel, at + wait - BACKOFF_MS);
+      await take(deps, store, ready.channel, at + wait - SLOT_MS);
       // An edit Slack refuses for good (a deleted message) is given up until the text changes again.
       if (ready.kind === 'edit' && permanent(err))
         await store.update(env.name, ready.state.id, (l) => ({

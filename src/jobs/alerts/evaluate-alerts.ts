@@ -56,8 +56,6 @@ const FAILING: Record<'warn' | 'fail', CheckStatus[]> = { warn: ['warn', 'fail']
 /** A delivery pass holds the lock for one message at a time: an evaluation waits that long for it. */
 const DELIVERY_WAIT_MS = 5_000;
 
-export { alertChannel };
-
 /**
  * One evaluation run for an environment: runs its alert checks (those due, for a scheduled run) through the
  * check engine and steps every fingerprint's state (hysteresis); then what changed goes to Slack, paced per

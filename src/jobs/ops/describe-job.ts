@@ -31,7 +31,6 @@ const FIXED: Record<string, string> = {
   'alerts.evaluate': 'scheduled alert checks',
   'alerts.action': 'an alert’s Acknowledge / Snooze',
   'home.publish': 'App Home refresh',
-  'rotation.remind': 'reminder before the key-rotation pause ends',
   'diagnose.fix': 'a `/diagnose` fix button, planning its change',
   'workshop.sample': 'workshop capacity sample',
 };
@@ -61,7 +60,9 @@ export async function describeJob(
       case 'plan.decide':
         return { what: `${p.decision ?? 'decide'} ${about}` };
       case 'rotation.action':
-        return { what: `${p.action === 'extend' ? 'extend' : 'resume now'}: key-rotation pause of ${about}` };
+        return { what: `${p.action === 'extend' ? 'Extend' : 'Resume now'} on ${about}` };
+      case 'rotation.remind':
+        return { what: `reminder before the end of ${about}` };
       default:
         return { what: `${code(job.name)} for ${about}` };
     }

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { throwIfAborted } from '../../ports/call-options.js';
 import { type ChangeKind, defineChangeKind } from '../change-kind.js';
 
 export const FlagChange = z.object({
@@ -58,8 +59,10 @@ export function createFlagKind(options: FlagKindOptions): ChangeKind<FlagChange,
     },
     afterOf: (change) => ({ value: change.value }),
     equals: (a, b) => a.value === b.value,
-    async apply(change, { planId }) {
+    async apply(change, { planId, signal }) {
       await hooks?.beforeWrite?.(change);
+      // Redis takes no signal: an aborted run (its lock lost) stops here, before the write.
+      throwIfAborted(signal);
       const from = await redis.hget(flagsKey, change.name);
       const entry: FlagHistoryEntry = { name: change.name, from, to: change.value, planId };
       const isSet = change.value === null ? '0' : '1';

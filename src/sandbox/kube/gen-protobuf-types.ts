@@ -4,6 +4,9 @@
  * k8s.io/apimachinery (the same tags the real protobuf and JSON codecs use).
  *
  *   npx tsx src/sandbox/kube/gen-protobuf-types.ts <k8s.io/api checkout> <k8s.io/apimachinery checkout>
+ *   npx biome check --write src/sandbox/kube/protobuf-types.ts
+ *
+ * Field numbers never change between Kubernetes versions, so a newer checkout only adds fields.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

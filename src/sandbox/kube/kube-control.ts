@@ -177,6 +177,11 @@ export class KubeControl {
     setImage(this.sim(clusterId), namespace, deployment, ref, digest);
   }
 
+  /** `ref` resolves to `digest` in every cluster from now on (the tag moved in the registry); running pods keep theirs. */
+  resolveImage(ref: string, digest: string): void {
+    for (const sim of this.sims.values()) sim.digests.set(ref, digest);
+  }
+
   /** The deployment's image tag resolves to another build in this cluster, and its pods restart onto it. */
   divergeImage(clusterId: string, namespace: string, deployment: string): string {
     return divergeImage(this.sim(clusterId), namespace, deployment);

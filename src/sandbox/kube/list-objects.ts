@@ -95,20 +95,21 @@ export function listObjects(
   const resource = resourceKey(def);
   const page: { key: string; obj: KubeObject }[] = [];
   let more = false;
-  store.scan(resource, filter.namespace, start, (key, obj) => {
-    if (!matches(def, filter, obj)) return true;
+  store.scan(resource, filter.namespace, start, (e) => {
+    if (!matches(def, filter, e.selectable)) return true;
     if (limit > 0 && page.length === limit) {
       more = true;
       return false;
     }
-    page.push({ key, obj });
+    // Stored objects are copied (the response must not alias the store); generated ones are new.
+    page.push({ key: e.key, obj: e.generated ? e.object() : clone(e.object()) });
     return true;
   });
   const last = page[page.length - 1];
   const next = last ? `${last.key}\u0000` : start;
   const noSelectors = filter.labels.length === 0 && filter.fields.length === 0;
   return {
-    items: page.map((e) => clone(e.obj)),
+    items: page.map((e) => e.obj),
     metadata: {
       resourceVersion: String(rv),
       ...(more && last ? { continue: encodeContinue(rv, next) } : {}),

@@ -22,8 +22,19 @@ export interface GeneratedObjects {
   readonly size: number;
   /** Store key (`namespace/name`) of item `i`; strictly increasing with `i`. */
   keyAt(i: number): string;
-  /** A fresh object (callers may keep or change it). */
+  /** The object; it may share parts with others, so callers must not change it (`get` copies). */
   objectAt(i: number): KubeObject;
+  /** Just what selectors read (metadata, the selectable fields): cheaper than `objectAt` for filtering. */
+  selectableAt?(i: number): KubeObject;
+}
+
+/** One object met by `scan`: what selectors match on, and the object itself (built on demand). */
+export interface ScanEntry {
+  key: string;
+  /** Generated on demand (not stored): nobody else holds it. */
+  generated: boolean;
+  selectable: KubeObject;
+  object(): KubeObject;
 }
 
 /** First index in [0, size) whose key is >= `key` (keys ascending). */
@@ -94,7 +105,7 @@ export class ObjectStore {
     const gen = this.generated.get(resource);
     if (!gen) return undefined;
     const i = lowerBound(gen.size, (j) => gen.keyAt(j), key);
-    return i < gen.size && gen.keyAt(i) === key ? (gen.objectAt(i) as T) : undefined;
+    return i < gen.size && gen.keyAt(i) === key ? (clone(gen.objectAt(i)) as T) : undefined;
   }
 
   /** Serves `resource`'s generated objects from `source` beside the stored ones (undefined: none). */
@@ -112,7 +123,7 @@ export class ObjectStore {
     resource: string,
     namespace: string | undefined,
     from: string,
-    visit: (key: string, obj: KubeObject) => boolean,
+    visit: (e: ScanEntry) => boolean,
   ): void {
     const bucket = this.buckets.get(resource);
     const keys = this.keysOf(resource);
@@ -130,10 +141,21 @@ export class ObjectStore {
       if (!key.startsWith(prefix)) return;
       // A stored object of the same name shadows the generated one.
       if (stored && a === b) j++;
-      const obj = stored ? bucket?.get(key) : gen?.objectAt(j);
-      if (stored) i++;
-      else j++;
-      if (obj && !visit(key, obj)) return;
+      let entry: ScanEntry | undefined;
+      if (stored) {
+        const obj = bucket?.get(key);
+        if (obj) entry = { key, generated: false, selectable: obj, object: () => obj };
+        i++;
+      } else if (gen) {
+        const at = j++;
+        let obj: KubeObject | undefined;
+        const object = () => {
+          obj ??= gen.objectAt(at);
+          return obj;
+        };
+        entry = { key, generated: true, selectable: gen.selectableAt?.(at) ?? object(), object };
+      }
+      if (entry && !visit(entry)) return;
     }
   }
 

@@ -261,10 +261,16 @@ function claimOf(node: NodeObject, name: string): KubeObject {
   };
 }
 
+/** Eight hex digits of a cheap, well-spread hash of a number (no strings hashed per pod). */
+function hex8(n: number): string {
+  return (Math.imul(n + 0x9e37, 0x85ebca6b) >>> 0).toString(16).padStart(8, '0');
+}
+
 /**
  * `count` pods generated from their index: namespace, deployment and replica follow from it, so keys
- * come out in the API server's order and nothing per pod is held. Every pod is Running and Ready on
- * the node `i mod nodes` (a deployment's replicas spread over the pool), requesting 250m and 1 GiB.
+ * come out in the API server's order and nothing per pod is held (per-deployment names are computed
+ * once). Every pod is Running and Ready on the node `i mod nodes` (a deployment's replicas spread over
+ * the pool), requesting 250m and 1 GiB.
  */
 function batchPods(
   sim: ClusterSim,
@@ -277,27 +283,55 @@ function batchPods(
   const image = 'ghcr.io/coder/batch-worker:v3.4.1';
   const imageID = `ghcr.io/coder/batch-worker@${sim.digestFor(image)}`;
   const started = sim.clock.now() - 2 * DAY;
+  const deployments = Array.from({ length: NAMESPACES * DEPLOYMENTS }, (_, k) => {
+    const namespace = namespaceName(Math.floor(k / DEPLOYMENTS));
+    const app = `worker-${String(k % DEPLOYMENTS).padStart(2, '0')}`;
+    const hash = safeEncode(fnv32a(`${namespace}/${app}`)).slice(0, 10);
+    return {
+      namespace,
+      app,
+      hash,
+      prefix: `${namespace}/${app}-${hash}-`,
+      rsUid: uid(`${namespace}/${app}-${hash}`),
+    };
+  });
   const place = (i: number) => {
-    const ns = Math.floor(i / perNamespace);
     const within = i % perNamespace;
-    const d = Math.floor(within / perDeployment);
-    const app = `worker-${String(d).padStart(2, '0')}`;
-    const hash = safeEncode(fnv32a(`${ns}/${app}`)).slice(0, 10);
-    return { namespace: namespaceName(ns), app, hash, replica: within % perDeployment };
+    const dep = deployments[Math.floor(i / perNamespace) * DEPLOYMENTS + Math.floor(within / perDeployment)]!;
+    return { dep, name: `${dep.app}-${dep.hash}-${suffix(within % perDeployment, perDeployment)}` };
   };
-  const nameOf = (p: ReturnType<typeof place>) => `${p.app}-${p.hash}-${suffix(p.replica, perDeployment)}`;
+  const podUid = (i: number) =>
+    `${hex8(i)}-${hex8(i + 1).slice(0, 4)}-4${hex8(i + 2).slice(0, 3)}-a${hex8(i + 3).slice(0, 3)}-${i.toString(16).padStart(12, '0')}`;
+  const podIP = (i: number, node: { ip: string }) =>
+    `${node.ip.slice(0, node.ip.lastIndexOf('.'))}.${1 + (i % 250)}`;
   return {
     size: count,
     keyAt(i) {
-      const p = place(i);
-      return `${p.namespace}/${nameOf(p)}`;
+      const within = i % perNamespace;
+      const dep =
+        deployments[Math.floor(i / perNamespace) * DEPLOYMENTS + Math.floor(within / perDeployment)]!;
+      return `${dep.prefix}${suffix(within % perDeployment, perDeployment)}`;
+    },
+    selectableAt(i) {
+      const { dep, name } = place(i);
+      const node = nodes[i % nodes.length]!;
+      return {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name,
+          namespace: dep.namespace,
+          labels: { app: dep.app, 'pod-template-hash': dep.hash, 'app.kubernetes.io/part-of': 'batch' },
+        },
+        spec: { containers: [], nodeName: node.name },
+        status: { phase: 'Running', podIP: podIP(i, node) },
+      } as Pod;
     },
     objectAt(i): Pod {
-      const p = place(i);
-      const name = nameOf(p);
+      const { dep, name } = place(i);
       const node = nodes[i % nodes.length]!;
-      const at = kubeTime(started - (fnv32a(name) % DAY));
-      const podIP = `${node.ip.split('.').slice(0, 3).join('.')}.${1 + (i % 250)}`;
+      const at = kubeTime(started - ((Math.imul(i + 1, 2654435761) >>> 0) % DAY));
+      const ip = podIP(i, node);
       const cond = (type: string) => ({
         type,
         status: 'True' as const,
@@ -309,18 +343,18 @@ function batchPods(
         kind: 'Pod',
         metadata: {
           name,
-          generateName: `${p.app}-${p.hash}-`,
-          namespace: p.namespace,
-          uid: uid(`${p.namespace}/${name}`),
+          generateName: `${dep.app}-${dep.hash}-`,
+          namespace: dep.namespace,
+          uid: podUid(i),
           resourceVersion,
           creationTimestamp: at,
-          labels: { app: p.app, 'pod-template-hash': p.hash, 'app.kubernetes.io/part-of': 'batch' },
+          labels: { app: dep.app, 'pod-template-hash': dep.hash, 'app.kubernetes.io/part-of': 'batch' },
           ownerReferences: [
             {
               apiVersion: 'apps/v1',
               kind: 'ReplicaSet',
-              name: `${p.app}-${p.hash}`,
-              uid: uid(`${p.namespace}/${p.app}-${p.hash}`),
+              name: `${dep.app}-${dep.hash}`,
+              uid: dep.rsUid,
               controller: true,
               blockOwnerDeletion: true,
             },
@@ -331,7 +365,7 @@ function batchPods(
             {
               name: 'worker',
               image,
-              args: ['--queue', `${p.namespace}.${p.app}`, '--concurrency', '4'],
+              args: ['--queue', `${dep.namespace}.${dep.app}`, '--concurrency', '4'],
               ports: [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }],
               resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '1Gi' } },
               terminationMessagePath: '/dev/termination-log',
@@ -377,15 +411,15 @@ function batchPods(
           ].map(cond),
           hostIP: node.ip,
           hostIPs: [{ ip: node.ip }],
-          podIP,
-          podIPs: [{ ip: podIP }],
+          podIP: ip,
+          podIPs: [{ ip }],
           startTime: at,
           containerStatuses: [
             {
               name: 'worker',
               image,
               imageID,
-              containerID: `containerd://${uid(name).replace(/-/g, '')}${uid(`c:${name}`).replace(/-/g, '')}`,
+              containerID: `containerd://${hex8(i)}${hex8(i + 11)}${hex8(i + 23)}${hex8(i + 37)}${hex8(i + 41)}${hex8(i + 53)}${i.toString(16).padStart(16, '0')}`,
               ready: true,
               started: true,
               restartCount: 0,

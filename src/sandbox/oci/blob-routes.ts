@@ -7,6 +7,7 @@ import {
   sendEmpty,
 } from './registry-context.js';
 import { RegistryError } from './registry-errors.js';
+import type { UploadSession } from './upload-sessions.js';
 
 const MAX_BLOB_BYTES = 64 * 1024 * 1024;
 
@@ -51,11 +52,11 @@ export async function handleUpload(ctx: RegistryContext, repo: string, id: strin
   }
   if (method === 'PATCH') {
     checkContentRange(ctx, session.size);
-    ctx.uploads.append(session, await readLimitedBody(ctx.req, MAX_BLOB_BYTES));
+    if (!(await readUploadBody(ctx, session))) return;
     return sendEmpty(ctx.res, 202, progress());
   }
   if (method !== 'PUT') throw new RegistryError(405, 'UNSUPPORTED', `${method} is not supported on uploads`);
-  ctx.uploads.append(session, await readLimitedBody(ctx.req, MAX_BLOB_BYTES));
+  if (!(await readUploadBody(ctx, session))) return;
   completeUpload(ctx, repo, Buffer.concat(session.chunks));
   ctx.uploads.finish(id);
 }
@@ -66,13 +67,16 @@ async function startUpload(ctx: RegistryContext, repo: string): Promise<void> {
   const mount = url.searchParams.get('mount');
   const from = url.searchParams.get('from');
   if (mount && from && DIGEST_PATTERN.test(mount) && ctx.store.mountBlob(from, repo, mount)) {
+    if (ctx.traffic) ctx.traffic.mounted++;
     return sendEmpty(ctx.res, 201, {
       location: `${ctx.baseUrl}/v2/${repo}/blobs/${mount}`,
       'docker-content-digest': mount,
     });
   }
   if (url.searchParams.has('digest')) {
-    return completeUpload(ctx, repo, await readLimitedBody(ctx.req, MAX_BLOB_BYTES));
+    const body = await readLimitedBody(ctx.req, MAX_BLOB_BYTES);
+    if (ctx.traffic) ctx.traffic.uploadedBytes += body.length;
+    return completeUpload(ctx, repo, body);
   }
   const id = ctx.uploads.start(repo);
   sendEmpty(ctx.res, 202, {
@@ -100,6 +104,33 @@ function completeUpload(ctx: RegistryContext, repo: string, bytes: Buffer): void
     location: `${ctx.baseUrl}/v2/${repo}/blobs/${actual}`,
     'docker-content-digest': actual,
   });
+}
+
+/**
+ * Appends a PATCH/PUT body to the session as it arrives, counting it. When a cut is armed and the session
+ * reaches it, the bytes up to the cut are kept (as a registry that wrote them to storage does) and the
+ * connection is reset without an answer: false, nothing more to send.
+ */
+async function readUploadBody(ctx: RegistryContext, session: UploadSession): Promise<boolean> {
+  let size = 0;
+  for await (const piece of ctx.req) {
+    const chunk = piece as Buffer;
+    size += chunk.length;
+    if (size > MAX_BLOB_BYTES)
+      throw new RegistryError(413, 'SIZE_INVALID', `body exceeds ${MAX_BLOB_BYTES} bytes`);
+    const cut = ctx.traffic?.cutAt;
+    if (cut !== undefined && session.size + chunk.length >= cut) {
+      // Only the bytes kept count: what a resumed upload sends again shows as a surplus.
+      ctx.traffic!.cutAt = undefined;
+      ctx.traffic!.uploadedBytes += cut - session.size;
+      ctx.uploads.append(session, chunk.subarray(0, cut - session.size));
+      ctx.req.socket.destroy();
+      return false;
+    }
+    if (ctx.traffic) ctx.traffic.uploadedBytes += chunk.length;
+    ctx.uploads.append(session, chunk);
+  }
+  return true;
 }
 
 /** Chunks must arrive in order: a Content-Range not starting at the current size is refused. */

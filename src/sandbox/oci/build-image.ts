@@ -22,6 +22,8 @@ export interface BuildImageInput {
   format: 'oci' | 'docker';
   /** Bumped by `pushUpstream` so the same tag gets new content. */
   generation: number;
+  /** Extra layers of these sizes per platform, of deterministic incompressible bytes (copy tests, benchmarks). */
+  layerBytes?: number[];
 }
 
 interface Platform {
@@ -57,6 +59,23 @@ function tarOneFile(name: string, content: Buffer): Buffer {
   return Buffer.concat([header, padded, Buffer.alloc(1024)]);
 }
 
+/** `size` pseudo-random bytes from `seed` (xorshift32): the same seed always gives the same bytes, fast. */
+function noise(size: number, seed: string): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  const words = new Uint32Array(out.buffer, out.byteOffset, Math.floor(size / 4));
+  let x = 2166136261;
+  for (const ch of seed) x = Math.imul(x ^ ch.charCodeAt(0), 16777619) >>> 0;
+  x ||= 1;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    words[i] = x >>> 0;
+  }
+  for (let i = words.length * 4; i < size; i++) out[i] = i & 0xff;
+  return out;
+}
+
 function descriptor(mediaType: string, bytes: Buffer): { mediaType: string; digest: string; size: number } {
   return { mediaType, digest: sha256Digest(bytes), size: bytes.length };
 }
@@ -67,7 +86,8 @@ function buildPlatformManifest(input: BuildImageInput, platform: Platform, blobs
   const tars = [0, 1].map((i) =>
     tarOneFile(`opt/opsbot-seed-${i}.txt`, Buffer.from(`${label} layer ${i}\n`)),
   );
-  const layers = tars.map((tar) => gzipSync(tar, { level: 6 }));
+  const bulk = (input.layerBytes ?? []).map((n, i) => noise(n, `${label} bulk ${i}`));
+  const layers = [...tars.map((tar) => gzipSync(tar, { level: 6 })), ...bulk];
   const config = Buffer.from(
     JSON.stringify({
       architecture: platform.architecture,
@@ -75,7 +95,7 @@ function buildPlatformManifest(input: BuildImageInput, platform: Platform, blobs
       ...(platform.variant ? { variant: platform.variant } : {}),
       created: '2025-01-01T00:00:00Z',
       config: { Entrypoint: ['/opt/coder'], Labels: { 'org.opencontainers.image.version': input.tag } },
-      rootfs: { type: 'layers', diff_ids: tars.map((t) => sha256Digest(t)) },
+      rootfs: { type: 'layers', diff_ids: [...tars, ...bulk].map((t) => sha256Digest(t)) },
     }),
   );
   blobs.push(config, ...layers);

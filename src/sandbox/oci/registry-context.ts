@@ -14,6 +14,19 @@ export interface RegistryContext {
   baseUrl: string;
   req: IncomingMessage;
   res: ServerResponse;
+  /** Upload bytes and requests seen, and a one-shot cut of an upload (tests of resumed uploads). */
+  traffic?: UploadTraffic;
+}
+
+export interface UploadTraffic {
+  /** Requests by method (`POST`, `PATCH`, `PUT`, `HEAD`, `GET` …). */
+  requests: Record<string, number>;
+  /** Body bytes the registry kept from upload requests (PATCH/PUT/POST): bytes sent twice count twice. */
+  uploadedBytes: number;
+  /** Blobs mounted from another repository (201 to `?mount=`). */
+  mounted: number;
+  /** The next upload that reaches this many bytes of its session is cut there (connection reset), once. */
+  cutAt?: number;
 }
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

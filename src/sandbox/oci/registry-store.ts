@@ -34,6 +34,8 @@ export interface SeedOptions {
   platforms?: string[];
   /** OCI index + manifests (default) or Docker manifest list + schema 2 manifests. */
   format?: 'oci' | 'docker';
+  /** Extra layers of these sizes per platform (deterministic bytes), for copy tests and benchmarks. */
+  layerBytes?: number[];
 }
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
@@ -66,6 +68,8 @@ export class RegistryStore {
   private readonly blobs = new Map<string, Buffer>();
   private readonly repos = new Map<string, RepoState>();
   private readonly generations = new Map<string, number>();
+  /** Told when a push moves a tag (a registry webhook): the clusters resolve the tag to the new build. */
+  onTag: ((repo: string, tag: string, digest: string) => void) | undefined;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -126,7 +130,14 @@ export class RegistryStore {
   /** Builds and stores a multi-platform image under `repo:tag`; returns the index digest. */
   seedImage(repo: string, tag: string, opts: SeedOptions = {}): string {
     this.generations.set(`${repo}:${tag}`, 0);
-    return this.storeBuilt(repo, tag, opts.platforms ?? DEFAULT_PLATFORMS, opts.format ?? 'oci', 0);
+    return this.storeBuilt(
+      repo,
+      tag,
+      opts.platforms ?? DEFAULT_PLATFORMS,
+      opts.format ?? 'oci',
+      0,
+      opts.layerBytes,
+    );
   }
 
   /** Simulates a new upstream release of the same tag: new layers, so a new index digest. */
@@ -199,7 +210,10 @@ export class RegistryStore {
     const digest = sha256Digest(bytes);
     if (!this.manifests.has(digest)) this.manifests.set(digest, { bytes, mediaType });
     if (!state.manifests.has(digest)) state.manifests.set(digest, this.clock.now());
-    if (tag !== undefined) state.tags.set(tag, digest);
+    if (tag !== undefined && state.tags.get(tag) !== digest) {
+      state.tags.set(tag, digest);
+      this.onTag?.(repo, tag, digest);
+    }
     return digest;
   }
 
@@ -257,9 +271,17 @@ export class RegistryStore {
     platforms: string[],
     format: 'oci' | 'docker',
     generation: number,
+    layerBytes?: number[],
   ): string {
     this.createRepository(repo);
-    const built = buildImage({ repo, tag, platforms, format, generation });
+    const built = buildImage({
+      repo,
+      tag,
+      platforms,
+      format,
+      generation,
+      ...(layerBytes ? { layerBytes } : {}),
+    });
     for (const blob of built.blobs) this.putBlob(repo, blob);
     for (const child of built.children) this.putManifest(repo, child.bytes, child.mediaType);
     return this.putManifest(repo, built.index.bytes, built.index.mediaType, tag);

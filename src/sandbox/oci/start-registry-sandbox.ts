@@ -5,7 +5,7 @@ import { applyFault, sendJson, serve } from '../shared/http.js';
 import { handleBlob, handleUpload } from './blob-routes.js';
 import { handleManifest } from './manifest-routes.js';
 import { RegistryAuth, type RegistryAuthConfig } from './registry-auth.js';
-import type { RegistryContext } from './registry-context.js';
+import type { RegistryContext, UploadTraffic } from './registry-context.js';
 import { faultBody, RegistryError, sendRegistryError } from './registry-errors.js';
 import type { RegistryStore } from './registry-store.js';
 import { handleTagsList } from './tags-route.js';
@@ -22,8 +22,14 @@ export interface RegistrySandboxOptions {
 
 export interface RegistrySandbox {
   url: string;
-  /** Forgets issued pull tokens and unfinished uploads (the store is the caller's to reset). */
+  /** Forgets issued pull tokens, unfinished uploads, traffic counts and an armed cut (the store is the caller's to reset). */
   reset(): void;
+  /** Requests and upload bytes since the last reset (tests prove what a resumed or mounted copy did not send). */
+  traffic(): Omit<UploadTraffic, 'cutAt'>;
+  /** Zeroes the counts and disarms a cut (the control API's reset). */
+  clearTraffic(): void;
+  /** The next upload reaching `afterBytes` of its session is cut there once (bytes so far kept, connection reset). */
+  cutUpload(afterBytes: number): void;
   close(): Promise<void>;
 }
 
@@ -49,7 +55,10 @@ function checkName(name: string): string {
 export async function startRegistrySandbox(opts: RegistrySandboxOptions): Promise<RegistrySandbox> {
   const auth = new RegistryAuth(opts.auth, opts.clock);
   const uploads = new UploadSessions();
+  let traffic: UploadTraffic = { requests: {}, uploadedBytes: 0, mounted: 0 };
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method ?? 'GET';
+    traffic.requests[method] = (traffic.requests[method] ?? 0) + 1;
     if (await applyFault(opts.faults, `registry:${opts.name}`, res, faultBody)) return;
     res.setHeader('docker-distribution-api-version', 'registry/2.0');
     const ctx: RegistryContext = {
@@ -59,6 +68,7 @@ export async function startRegistrySandbox(opts: RegistrySandboxOptions): Promis
       baseUrl: `http://${req.headers.host}`,
       req,
       res,
+      traffic,
     };
     try {
       await route(ctx);
@@ -73,6 +83,18 @@ export async function startRegistrySandbox(opts: RegistrySandboxOptions): Promis
     reset: () => {
       auth.reset();
       uploads.clear();
+      traffic = { requests: {}, uploadedBytes: 0, mounted: 0 };
+    },
+    clearTraffic: () => {
+      traffic = { requests: {}, uploadedBytes: 0, mounted: 0 };
+    },
+    traffic: () => ({
+      requests: { ...traffic.requests },
+      uploadedBytes: traffic.uploadedBytes,
+      mounted: traffic.mounted,
+    }),
+    cutUpload: (afterBytes) => {
+      traffic.cutAt = afterBytes;
     },
     close: () => server.close(),
   };

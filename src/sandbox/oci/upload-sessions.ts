@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-interface UploadSession {
+export interface UploadSession {
   repo: string;
   chunks: Buffer[];
   size: number;

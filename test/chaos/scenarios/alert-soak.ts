@@ -15,16 +15,22 @@ export interface AlertSoakOptions {
   seed?: number;
   /** Simulated hours of faults (default 24); the run then goes on until every alert has resolved. */
   hours?: number;
-  /** Faults injected over those hours, about evenly (default one an hour). */
+  /** Faults injected over those hours, each in its own stretch at a random moment (default one an hour). */
   faults?: number;
+  /** How long a fault lasts, in simulated minutes (default 8–75: long enough to fire, some to escalate). */
+  faultMinutes?: [number, number];
+  /**
+   * The key rotator rotates at the start and then every 4–5 h, as in production (default true). Off, it
+   * never rotates: only for runs that end before the seeded rotation comes due (about 50 minutes in).
+   */
+  rotator?: boolean;
   progress?: ((line: string) => void) | undefined;
 }
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-/** A fault lasts this long (simulated): long enough to fire (two failing runs), some long enough to escalate. */
-const FAULT_MIN_MS = 8 * MIN;
-const FAULT_MAX_MS = 75 * MIN;
+/** No fault outlasts the hours less this much: its alert resolves within them. */
+const END_MARGIN_MS = 10 * MIN;
 /** A fingerprint rests this long after its fault is cleared before it takes another (its alert resolves). */
 const COOLDOWN_MS = 20 * MIN;
 /** After the last fault, the run goes on at most this long for the last alerts to resolve. */
@@ -135,6 +141,16 @@ const imageDrift: Injector = (w, rng) => {
 
 const INJECTORS: Injector[] = [fillNode(false), fillNode(true), crashLoop, imageDrift];
 
+/** A random kind of fault on free fingerprints (another kind when that one has none free). */
+async function inject(world: World, rng: Rng): Promise<Fault | undefined> {
+  const first = Math.floor(rng() * INJECTORS.length);
+  for (let i = 0; i < INJECTORS.length; i++) {
+    const fault = await INJECTORS[(first + i) % INJECTORS.length]!(world, rng);
+    if (fault) return fault;
+  }
+  return undefined;
+}
+
 /**
  * 24 simulated hours at the inventory's real schedule: the sandbox's clock is moved from one event to the
  * next (a scheduler tick, a delivery slot, a fault starting or ending) and each tick runs what the
@@ -149,6 +165,7 @@ export async function alertSoak(opts: AlertSoakOptions): Promise<ChaosResult> {
   const rng = mulberry32(opts.seed ?? 1);
   const hours = opts.hours ?? 24;
   const faultCount = opts.faults ?? Math.round(hours);
+  const [shortest, longest] = (opts.faultMinutes ?? [8, 75]).map((m) => m * MIN) as [number, number];
   const logs: string[] = [];
   const sandbox = await startSandbox({
     redisUrl: opts.redisUrl,
@@ -181,15 +198,24 @@ export async function alertSoak(opts: AlertSoakOptions): Promise<ChaosResult> {
     // hour before the window opens to an hour after the rotation.
     const rotation = env.rotation!;
     const rotate = () => sandbox.sim.kube.control.rotateKey();
-    let lastRotation = t0;
-    rotate();
-    let nextRotation = t0 + rotation.intervalHours.min * HOUR + Math.floor(rng() * HOUR);
     const episode = (from: number, to: number) =>
       expected.push({ checkId: 'key-rotation', subject: rotation.deployment, from, to, cause: 'rotation' });
-    episode(t0, t0 + HOUR);
+    let lastRotation = t0;
+    let nextRotation = Number.POSITIVE_INFINITY;
+    if (opts.rotator !== false) {
+      rotate();
+      episode(t0, t0 + HOUR);
+      nextRotation = t0 + rotation.intervalHours.min * HOUR + Math.floor(rng() * HOUR);
+    }
 
-    // Faults start on ticks at random (about `faultCount` over the hours), each on free fingerprints.
-    const perTick = faultCount / ((hours * HOUR) / tick);
+    // The hours are cut into one stretch per fault; each fault starts at a random moment of its stretch
+    // (on the first tick after it), on fingerprints no other fault holds.
+    const span = Math.max(0, hours * HOUR - longest - END_MARGIN_MS);
+    const planned = Array.from(
+      { length: faultCount },
+      (_, i) => t0 + Math.floor(((i + rng()) * span) / Math.max(1, faultCount)),
+    );
+    let skipped = 0;
     let nextTick = t0;
     let nextDelivery: number | undefined;
     const advanceTo = (at: number) => {
@@ -235,15 +261,17 @@ export async function alertSoak(opts: AlertSoakOptions): Promise<ChaosResult> {
       }
 
       if (nextTick <= now) {
-        const duration = between(rng, FAULT_MIN_MS, FAULT_MAX_MS);
-        if (now + duration < end - 15 * MIN && injected < faultCount && rng() < perTick) {
-          const fault = await pick(rng, INJECTORS)(world, rng);
-          if (fault) {
-            injected++;
-            kinds.set(fault.kind, (kinds.get(fault.kind) ?? 0) + 1);
-            for (const key of fault.holds) world.busy.set(key, Number.POSITIVE_INFINITY);
-            active.push({ fault, from: clock.now(), until: clock.now() + duration });
+        while (planned.length && planned[0]! <= now) {
+          planned.shift();
+          const fault = await inject(world, rng);
+          if (!fault) {
+            skipped++;
+            continue;
           }
+          injected++;
+          kinds.set(fault.kind, (kinds.get(fault.kind) ?? 0) + 1);
+          for (const key of fault.holds) world.busy.set(key, Number.POSITIVE_INFINITY);
+          active.push({ fault, from: clock.now(), until: clock.now() + between(rng, shortest, longest) });
         }
         const s = await evaluateAlerts(deps, env, { scheduled: true, waitMs: 0, followUp: false });
         evaluations++;
@@ -275,6 +303,7 @@ export async function alertSoak(opts: AlertSoakOptions): Promise<ChaosResult> {
       evaluations,
       deliveries,
       faults: injected,
+      ...(skipped ? { faultsSkipped: skipped } : {}),
       ...Object.fromEntries([...kinds].map(([k, n]) => [`faults.${k}`, n])),
       posts: inAlerts.filter((m) => m.via === 'chat.postMessage' && !m.thread_ts).length,
       edits: inAlerts.filter((m) => m.via === 'chat.update').length,

@@ -161,6 +161,50 @@ describe('kubectl writes against the twin', () => {
     expect(gone.stderr).toContain('Error from server (NotFound): deployments.apps "pinned" not found');
   });
 
+  it('decodes the protobuf bodies of typed kubectl commands into what --dry-run=client shows', async () => {
+    const create = [
+      'create',
+      'deployment',
+      'typed',
+      '--image=nginx:1.27.3',
+      '--port=80',
+      '--replicas=0',
+      '-n',
+      'default',
+    ];
+    const intended = JSON.parse(await k.kubectl(CTX, [...create, '--dry-run=client', '-o', 'json']));
+    expect(await k.kubectl(CTX, create)).toBe('deployment.apps/typed created\n');
+    const d = await getObject('deployment', 'typed');
+    expect(d.metadata.labels).toEqual(intended.metadata.labels);
+    expect(d.spec.replicas).toBe(0);
+    expect(d.spec.selector).toEqual(intended.spec.selector);
+    expect(d.spec.template.spec.containers[0]).toMatchObject(intended.spec.template.spec.containers[0]);
+    await k.kubectl(CTX, [
+      'create',
+      'secret',
+      'generic',
+      'typed',
+      '--from-literal=token=abc',
+      '-n',
+      'default',
+    ]);
+    expect((await getObject('secret', 'typed')).data).toEqual({
+      token: Buffer.from('abc').toString('base64'),
+    });
+    await k.kubectl(CTX, ['create', 'service', 'clusterip', 'typed', '--tcp=80:8080', '-n', 'default']);
+    expect((await getObject('service', 'typed')).spec.ports).toEqual([
+      { name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 },
+    ]);
+  });
+
+  it('validates fields as kubectl asks (fieldValidation=Strict): an unknown field is a 400', async () => {
+    const typo = deployment('typo', 'nginx:1.27.3').replace('image: nginx', 'imagee: nginx');
+    const r = await k.run(CTX, ['create', '-f', '-'], typo);
+    expect(r.stderr).toContain(
+      'Error from server (BadRequest): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagee"',
+    );
+  });
+
   it('creates and deletes Services and Secrets', async () => {
     const manifests = `
 apiVersion: v1
