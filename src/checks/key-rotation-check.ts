@@ -88,8 +88,9 @@ export const keyRotationCheck: Check = {
             remediation: pause,
           });
         else if (window && ctx.now > window.to + OVERDUE_MS)
+          // Overdue is a broken rotator (keys not renewed), not routine: the one key-rotation finding alerts fire on.
           results.push({
-            status: 'warn',
+            status: 'fail',
             subject: d.target,
             summary: `no rotation since ${ago(last ?? ctx.now, ctx.now).replace(' ago', '')} (expected every ${min}–${max} h): is the rotator working?`,
             evidence: [`rotator ${live.ready}/${live.desired} ready; ${lastText}`],

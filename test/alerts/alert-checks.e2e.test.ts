@@ -187,21 +187,23 @@ describe('every alerting check, fired through the control API', () => {
     expect(m.text).toContain('crash-looping');
   });
 
-  it('key-rotation: the keys rotated, every workspace restarted', async () => {
+  it('key-rotation: no rotation for longer than the interval (a stuck rotator)', async () => {
     const m = await lifecycle(
       { title: 'LiteLLM key rotation', subject: 'key-rotator', checks: ['key-rotation'] },
       {
-        inject: () => control(sandbox, 'rotation/rotate').then(() => {}),
+        // The interval is 4–5 h and the last rotation 2 h ago: 4 h later it is overdue by more than 30 min.
+        inject: async () => {
+          sandbox.sim.clock.advance(4 * 60 * MIN);
+        },
         change: async () => {
           sandbox.sim.clock.advance(10 * MIN);
         },
-        changed: 'keys rotated 10 min ago',
-        // An hour on, the rotation explains nothing any more and the next one is hours away.
-        clear: async () => {
-          sandbox.sim.clock.advance(61 * MIN);
-        },
+        changed: 'firing for 10 min',
+        // The rotator rotates again: nothing overdue any more.
+        clear: () => control(sandbox, 'rotation/rotate').then(() => {}),
       },
     );
+    expect(m.text).toContain('is the rotator working?');
     expect(m.text).toContain('WARNING');
   });
 });

@@ -350,9 +350,10 @@ export class KubeClusterClient implements ClusterClient {
     fn: (kc: KubeConfig, req: Request) => Promise<T>,
   ): Promise<T> {
     const attempt = () =>
-      this.withDeadline(doing, signal, async (req, both) =>
-        fn(await this.source.kubeConfig(this.clusterId, { signal: both }), req),
-      );
+      this.withDeadline(doing, signal, async (req, both) => {
+        const kc = await this.source.kubeConfig(this.clusterId, { signal: both });
+        return fn(kc, withPooledConnections(kc, req));
+      });
     try {
       return await attempt();
     } catch (err) {
@@ -396,6 +397,34 @@ export class KubeClusterClient implements ClusterClient {
       clearTimeout(timer);
     }
   }
+}
+
+/** The connection pool kept per KubeConfig, with what it was made for (server and CA). */
+const pools = new WeakMap<
+  KubeConfig,
+  { key: string; dispatcher: NonNullable<ReturnType<RequestContext['getDispatcher']>> }
+>();
+
+/**
+ * client-node 2.0 gives every request a new undici Agent, i.e. a new TLS connection and handshake: 5,000
+ * kubelet stats calls cost seconds of CPU and hundreds of MB of idle sockets. This middleware keeps the
+ * first Agent of a KubeConfig and server/CA and hands it to every later request (the token is a header,
+ * so a refreshed token keeps the pool).
+ */
+function withPooledConnections(kc: KubeConfig, req: Request): Request {
+  const middleware: ObservableMiddleware = {
+    pre(context) {
+      const cluster = kc.getCurrentCluster();
+      const key = `${cluster?.server}|${cluster?.caData ?? cluster?.caFile ?? ''}|${cluster?.skipTLSVerify ?? false}`;
+      const held = pools.get(kc);
+      const fresh = context.getDispatcher();
+      if (held && held.key === key) context.setDispatcher(held.dispatcher);
+      else if (fresh) pools.set(kc, { key, dispatcher: fresh });
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  return { ...req, middleware: [...(req.middleware ?? []), middleware], middlewareMergeStrategy: 'append' };
 }
 
 /** Per-call options whose middleware puts `signal` on the request (appended after the call's own). */

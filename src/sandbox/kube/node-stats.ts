@@ -63,8 +63,9 @@ export function statsSummary(sim: ClusterSim, node: NodeObject) {
   const capacity = parseQuantity(node.status.capacity['ephemeral-storage']);
   const usedShare = sim.nodeStorage.get(node.metadata.name) ?? 0.35;
   const used = Math.round(capacity * usedShare);
-  const pods = sim
-    .pods()
+  // Read in place (not copied): a kubelet answers for its own pods, 5,000 nodes must not copy every pod each.
+  const pods = sim.store
+    .peek<Pod>('pods')
     .filter((p) => p.spec.nodeName === node.metadata.name && p.status.phase === 'Running');
   const cpuCap = parseQuantity(node.status.capacity.cpu);
   const memCap = parseQuantity(node.status.capacity.memory);

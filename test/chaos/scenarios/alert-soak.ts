@@ -299,7 +299,7 @@ export async function alertSoak(opts: AlertSoakOptions): Promise<ChaosResult> {
     result.p99AckMs = 0;
     result.extra = {
       ...result.extra,
-      simulatedHours: Math.round((clock.now() - t0) / HOUR),
+      simulatedHours: Math.round(((clock.now() - t0) / HOUR) * 10) / 10,
       evaluations,
       deliveries,
       faults: injected,
