@@ -34,11 +34,13 @@ const { deps, producer } = buildDeps({
   }),
   ...(deadlineMs > 0 ? { checks: { deadlineMs, partDeadlineMs: deadlineMs - 1_000 } } : {}),
 });
-const rssBefore = process.memoryUsage().rss;
-let peakSampled = rssBefore;
+const before = process.memoryUsage();
+const rssBefore = before.rss;
+const peak = { rss: rssBefore, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };
 const sampler = setInterval(() => {
-  peakSampled = Math.max(peakSampled, process.memoryUsage().rss);
-}, 25);
+  const m = process.memoryUsage();
+  for (const k of Object.keys(peak) as (keyof typeof peak)[]) peak[k] = Math.max(peak[k], m[k]);
+}, 20);
 const request = {
   id: 'bench',
   user: state.slack.users.viewer as string,
@@ -53,16 +55,18 @@ const started = performance.now();
 const result = (await diagnoseJob.process(
   { meta: { requester: request.user, channel: request.channel }, request, args: { area: 'all' } } as never,
   { deps, log: logger } as never,
-)) as { statuses: Record<string, string> };
+)) as { statuses: Record<string, string>; ms: Record<string, number> };
 const wallMs = performance.now() - started;
 clearInterval(sampler);
 console.log(
   JSON.stringify({
     wallMs,
     peakRssMB: process.resourceUsage().maxRSS / 1024,
-    sampledPeakMB: peakSampled / 2 ** 20,
+    beforeMB: Object.fromEntries(Object.entries(before).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
+    sampledMB: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v / 2 ** 20)])),
     rssBeforeMB: rssBefore / 2 ** 20,
     statuses: result.statuses,
+    checkMs: result.ms,
   }),
 );
 await deps.redis.quit().catch(() => {});

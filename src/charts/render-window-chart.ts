@@ -1,5 +1,3 @@
-import { parse, View } from 'vega';
-import { compile } from 'vega-lite';
 import { buildWindowChart } from './build-window-chart.js';
 import { svgToPng } from './svg-to-png.js';
 import { WindowChartSpec } from './window-chart-spec.js';
@@ -41,6 +39,8 @@ export async function renderWindowChartSvg(input: WindowChartSpec): Promise<stri
   const spec = WindowChartSpec.parse(input);
   const errors: string[] = [];
   const logger = collectingLogger(errors);
+  // Loaded on first use: vega and vega-lite add ~45 MB to every worker, and only summaries draw charts.
+  const [{ parse, View }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = compile(buildWindowChart(spec), { logger: logger as never }).spec;
   const view = new View(parse(compiled), { renderer: 'none', logger: logger as never });
   try {

@@ -1,4 +1,4 @@
-import { type ResvgRenderOptions, renderAsync } from '@resvg/resvg-js';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
 import { CHART_FONT, CHART_FONT_FILES } from './chart-fonts.js';
 
 /** Device pixels per SVG pixel: Slack shows images on high-density screens. */
@@ -21,6 +21,8 @@ const OPTIONS: ResvgRenderOptions = {
 export async function svgToPng(
   svg: string,
 ): Promise<{ png: Uint8Array; width: number; height: number; pixels: Uint8Array }> {
+  // Loaded on first use, like vega: a native module workers that never draw need not map.
+  const { renderAsync } = await import('@resvg/resvg-js');
   const image = await renderAsync(svg, OPTIONS);
   return {
     png: new Uint8Array(image.asPng()),

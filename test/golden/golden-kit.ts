@@ -190,6 +190,8 @@ const RULES: Rule[] = [
     (_n, _all, head) => `${head}<duration>`,
   ],
   [/(🔎[^\n]*· )\d+\.\d s\b/gu, (_n, _all, head) => `${head}<seconds> s`],
+  // Days a certificate or credential has left: counted from when the sandbox minted it, on a clock tests move.
+  [/\b\d+ days left\b/g, () => '<days> days left'],
   // How long a workshop smoke test took, and a workshop's id inside its workspace names.
   [/(command ran, deleted \()\d+\.\d s\)/g, (_n, _all, head) => `${head}<seconds> s)`],
   [/\bw-[0-9a-f]{8}\b/g, (n, id) => n.of('workshop', id)],

@@ -25,7 +25,7 @@ describe('a flood of plans', () => {
       (m) => m.via === 'ephemeral' && m.text.includes('waiting for approval'),
     );
     expect(refusal.text).toContain(
-      'You already have 3 plans waiting for approval in test.env (the limit is 3)',
+      'you already have 3 plans waiting for approval in test.env (the limit is 3)',
     );
     expect(w.chat.log.filter((m) => m.via === 'post')).toHaveLength(3);
     // Another person is not held back by Alice's plans.

@@ -18,8 +18,8 @@ export interface PeerCertificateRequest {
 /**
  * One TLS handshake, reading the certificate the server presents. Verification runs but does not
  * abort the handshake, so an expired or mistrusted certificate is still read and reported with the
- * reason. A TCP connection that never opens throws a TransientError (the host, not its certificate,
- * is the problem); a handshake that fails once connected is an answer (`ok: false`).
+ * reason. A TCP connection that never opens, or no answer in time, throws a TransientError (the host, not
+ * its certificate, is the problem); a handshake the server aborts or botches is an answer (`ok: false`).
  */
 export function readPeerCertificate(req: PeerCertificateRequest): Promise<TlsAnswer> {
   const address = `${req.host}:${req.port}`;
@@ -46,13 +46,15 @@ export function readPeerCertificate(req: PeerCertificateRequest): Promise<TlsAns
       socket.on('error', () => {});
       socket.destroy();
     };
+    // A slow server is not a broken certificate: no answer in time is "could not tell", connected or not.
     socket.setTimeout(req.timeoutMs, () => {
       done();
-      if (connected) resolve({ ok: false, address, error: `no handshake within ${req.timeoutMs} ms` });
-      else
-        reject(
-          new TransientError(`${address} did not answer within ${req.timeoutMs} ms`, { kind: 'timeout' }),
-        );
+      reject(
+        new TransientError(
+          `${address} ${connected ? 'completed no TLS handshake' : 'did not answer'} within ${req.timeoutMs} ms`,
+          { kind: 'timeout' },
+        ),
+      );
     });
     socket.once('connect', () => {
       connected = true;
@@ -62,7 +64,7 @@ export function readPeerCertificate(req: PeerCertificateRequest): Promise<TlsAns
       const authorized = socket.authorized;
       const why = socket.authorizationError;
       done();
-      if (!cert || !cert.valid_to) {
+      if (!cert?.valid_to) {
         resolve({ ok: false, address, error: 'the server presented no certificate' });
         return;
       }

@@ -72,6 +72,7 @@ export const diagnoseJob = defineJob({
       await deps.chat.post({ channel: request.channel, threadTs: message.ts, ...detail });
     return {
       statuses: Object.fromEntries(reports.map((r) => [r.id, r.status])),
+      ms: Object.fromEntries(reports.map((r) => [r.id, r.ms])),
       fixes: [...fixes.values()].map((f) => f.label),
     };
   },

@@ -132,6 +132,10 @@ export async function startTlsSandbox(opts: TlsSandboxOptions): Promise<TlsSandb
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  // Issued in the background once listening, so the first handshakes do not wait for signing.
+  setImmediate(() => {
+    for (const h of hosts.values()) contextOf(h).catch(() => {});
+  });
 
   const byProbe = (probeId: string): Host => {
     const h = [...hosts.values()].find((x) => x.probe.id === probeId);
