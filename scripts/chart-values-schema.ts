@@ -119,6 +119,7 @@ export const ChartValues = z.strictObject({
     group: z.string().min(1),
     namespaces: z.array(k8sName),
     rotationSecret: z.strictObject({ namespace: k8sName, name: optionalName }),
+    credentialSecrets: z.array(z.strictObject({ namespace: k8sName, name: k8sName })),
   }),
   web: z.strictObject({
     ...roleFields,

@@ -19,6 +19,14 @@ locals {
     ]
   }
 
+  # Secrets whose expiry annotation /diagnose reads (credentials[] of kind secret-annotation), per cluster.
+  credential_secrets = {
+    for id, _ in local.clusters : id => [
+      for c in try(local.inventory.credentials, []) : { namespace = c.namespace, name = c.name }
+      if c.kind == "secret-annotation" && c.cluster == id
+    ]
+  }
+
   # ECR repositories image sync mirrors into (images[].mirror).
   mirrors = [for i in try(local.inventory.images, []) : i.mirror if try(i.mirror, null) != null]
   mirror_repository_arns = sort(distinct([

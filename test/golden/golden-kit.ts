@@ -184,6 +184,7 @@ const RULES: Rule[] = [
   // Ages relative to now, rounded to the minute ("2 h 6 min ago", "in 45 min"): they move with the wall clock.
   [/\b(\d+ d|\d+ h \d+ min|\d+ min) ago\b/g, () => '<age> ago'],
   [/\bin (\d+ d|\d+ h \d+ min|\d+ min)\b/g, () => 'in <age>'],
+  [/\bsince (\d+ d|\d+ h \d+ min|\d+ min)\b/g, () => 'since <age>'],
   // Durations measured on the wall clock (how long a rollout, a diagnosis or a copy took).
   [
     /(Rolling out \(|Rollout complete in |Rollout not finished after |not ready after )((\d+[dhms] ?)+)/g,

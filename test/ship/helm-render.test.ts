@@ -100,16 +100,31 @@ describe('helm template, as docs/DEPLOYING.md installs the chart', () => {
     expect(flatten(of('ClusterRole')[0]!.rules as Rule[])).toEqual(flatten(chartRbac().cluster));
   });
 
-  it('reads only the rotation Secret the inventory names, in its namespace, by name', async () => {
+  it('reads only the Secrets the inventory names (rotation, credentials here), each in its namespace, by name', async () => {
     const env = await loadEnvironmentFile(INVENTORY);
+    const home = env.clusters.find((c) => c.role === 'control-plane')!;
     const secretRoles = of('Role').filter((r) =>
       (r.rules as Rule[]).some((x) => x.resources.includes('secrets')),
     );
-    expect(secretRoles).toHaveLength(1);
-    expect(secretRoles[0]!.metadata.namespace).toBe(env.rotation!.secret.namespace);
-    expect(secretRoles[0]!.rules).toEqual([
-      { apiGroups: [''], resources: ['secrets'], resourceNames: [env.rotation!.secret.name], verbs: ['get'] },
-    ]);
+    const wanted = [
+      env.rotation!.secret,
+      ...env.credentials
+        .filter((c) => c.cluster === home.id)
+        .map((c) => ({ namespace: c.namespace, name: c.name })),
+    ];
+    expect(secretRoles).toHaveLength(wanted.length);
+    expect(
+      secretRoles
+        .map((r) => ({ namespace: r.metadata.namespace, rules: r.rules }))
+        .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+    ).toEqual(
+      wanted
+        .map((w) => ({
+          namespace: w.namespace,
+          rules: [{ apiGroups: [''], resources: ['secrets'], resourceNames: [w.name], verbs: ['get'] }],
+        }))
+        .sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+    );
   });
 
   it('binds every role to the group the EKS access entries map the IAM role to (Terraform’s kubernetes_group)', () => {

@@ -52,7 +52,7 @@ describe('Helm chart values', () => {
     for (const key of documented) expect(hasPath(defaults, key), `README documents ${key}`).toBe(true);
   });
 
-  it('RBAC defaults match the inventory: namespaces of the control-plane cluster, the rotation Secret', async () => {
+  it('RBAC defaults match the inventory: namespaces of the control-plane cluster, the rotation and credential Secrets', async () => {
     const env = await loadEnvironmentFile('infra/environments/ai.coder.com.yaml');
     const values = ChartValues.parse(defaults);
     const home = env.clusters.find((c) => c.role === 'control-plane')!;
@@ -61,6 +61,11 @@ describe('Helm chart values', () => {
     ];
     expect([...values.rbac.namespaces].sort()).toEqual(namespaces.sort());
     expect(values.rbac.rotationSecret).toEqual(env.rotation?.secret);
+    expect(values.rbac.credentialSecrets).toEqual(
+      env.credentials
+        .filter((c) => c.cluster === home.id)
+        .map((c) => ({ namespace: c.namespace, name: c.name })),
+    );
     expect(values.environment).toBe(env.name);
   });
 

@@ -13,7 +13,7 @@ resource "kubernetes_cluster_role_v1" "opsbot" {
     verbs      = ["get", "list"]
   }
 
-  # /diagnose storage, /workshop prep: kubelet stats/summary (ephemeral storage per node).
+  # /diagnose restarts|capacity, /workshop prep: kubelet stats/summary (ephemeral storage per node).
   rule {
     api_groups = [""]
     resources  = ["nodes/proxy"]
@@ -130,6 +130,42 @@ resource "kubernetes_role_binding_v1" "rotation_secret" {
 
   metadata {
     name      = "${var.name}-rotation-secret"
+    namespace = each.value.metadata[0].namespace
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = each.value.metadata[0].name
+  }
+  subject {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Group"
+    name      = var.group
+  }
+}
+
+resource "kubernetes_role_v1" "credential_secret" {
+  for_each = { for s in var.credential_secrets : "${s.namespace}/${s.name}" => s }
+
+  metadata {
+    name      = "${var.name}-credential-${each.value.name}"
+    namespace = each.value.namespace
+  }
+
+  # /diagnose litellm (credential expiry): this credential's expiry annotation (metadata only).
+  rule {
+    api_groups     = [""]
+    resources      = ["secrets"]
+    resource_names = [each.value.name]
+    verbs          = ["get"]
+  }
+}
+
+resource "kubernetes_role_binding_v1" "credential_secret" {
+  for_each = kubernetes_role_v1.credential_secret
+
+  metadata {
+    name      = each.value.metadata[0].name
     namespace = each.value.metadata[0].namespace
   }
   role_ref {

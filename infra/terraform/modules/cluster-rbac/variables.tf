@@ -18,3 +18,9 @@ variable "readable_secrets" {
   type        = list(object({ namespace = string, name = string }))
   default     = []
 }
+
+variable "credential_secrets" {
+  description = "Secrets whose expiry annotation the bot reads (inventory credentials[]), by namespace and name."
+  type        = list(object({ namespace = string, name = string }))
+  default     = []
+}
