@@ -16,7 +16,8 @@ export const SECTIONS: Record<string, string> = {
   deployments: 'The Kubernetes deployments opsbot reads and scales; `target` is what `/scale` calls them.',
   rotation: 'The LiteLLM key rotator that `/rotation` pauses (scaled to 0) and resumes.',
   dns: 'The Cloudflare zones and the records they should hold (`/dns`, `/ops status`, `/diagnose dns`).',
-  images: 'Images mirrored from their source (GHCR) to ECR (`/images`).',
+  images:
+    'Images mirrored from their source (GHCR) to ECR, and the workspace images the Coder templates need (`/images`, `/ops status`).',
   probes:
     'Health endpoints (`/diagnose`, `/workshop`): `coder` needs CODER_SESSION_TOKEN, `litellm` LITELLM_API_KEY.',
   credentials: 'Credentials whose expiry `/diagnose` watches.',
@@ -58,7 +59,8 @@ export const FIELD_NOTES: Record<string, string> = {
   'dns.maxChangeShare':
     'A plan changing more than this share of a zone’s inventory records needs `--force` (admin).',
   'images[].source': 'The upstream repository, e.g. `ghcr.io/coder/coder-preview`.',
-  'images[].mirror': 'The ECR repository the image is mirrored to (Terraform grants push to it).',
+  'images[].mirror':
+    'The ECR repository the image is mirrored to (Terraform grants push to it); one under an ECR pull-through cache rule’s prefix (`ghcr/coder/envbuilder`) is that cache, filled by pulls.',
   'probes[].id': 'Referenced by `workshop.smoke[].probe`; `PROBE_URL_<ID>` overrides its URL.',
   'slack.opsChannels[]':
     'Channel IDs (`C…`, `G…` for private ones) where commands are accepted; the bot must be a member.',

@@ -85,6 +85,15 @@ data "aws_iam_policy_document" "opsbot" {
     resources = ["*"]
   }
 
+  # /images status|sync: whether a mirror is an ECR pull-through cache (filled by pulls, not synced).
+  # A registry-level read: this action has no resource-level permissions either.
+  statement {
+    sid       = "EcrPullThroughRules"
+    effect    = "Allow"
+    actions   = ["ecr:DescribePullThroughCacheRules"]
+    resources = ["*"]
+  }
+
   # /images status: the mirror's digest next to GHCR's; /images sync: what the mirror already has.
   statement {
     sid    = "EcrReadMirrors"

@@ -18,25 +18,27 @@ export type ImagesStatusArgs = z.output<typeof ImagesStatusArgs>;
 export const ImagesSyncArgs = z
   .object({
     positionals: z.union([z.tuple([]), z.tuple([imageId]), z.tuple([imageId, tag])]),
-    flags: flagsOf({ restart: z.literal(true).optional() }),
+    flags: flagsOf({ restart: z.literal(true).optional(), force: z.literal(true).optional() }),
   })
   .transform((t) => ({
     ...(t.positionals[0] ? { image: t.positionals[0] } : {}),
     ...(t.positionals[1] ? { tag: t.positionals[1] } : {}),
     ...(t.flags.restart ? { restart: true } : {}),
+    ...(t.flags.force ? { force: true } : {}),
   }));
 export type ImagesSyncArgs = z.output<typeof ImagesSyncArgs>;
 
 export const imagesCommand: CommandSpec = {
   command: '/images',
-  description: 'Compare and sync the Coder image between GHCR, the ECR mirror and the clusters',
-  usageHint: 'status [--env <name>] | sync [image] [tag] [--restart]',
+  description:
+    'Compare and sync the Coder and workspace images between GHCR, the ECR mirror and the clusters',
+  usageHint: 'status [--env <name>] | sync [image] [tag] [--restart] [--force]',
   bare: 'status',
   subcommands: [
     {
       name: 'status',
       summary:
-        'Per inventory image: the GHCR digest, the ECR mirror digest and push time, what each cluster runs, a verdict',
+        'Per inventory image (the Coder image, and the workspace images the templates need): the GHCR digest, the ECR mirror digest and push time (or missing), what each cluster runs, a verdict',
       usage: '[--env <name>]',
       examples: ['/images status', '/images status --env coderdemo.io'],
       minRole: 'viewer',
@@ -48,9 +50,14 @@ export const imagesCommand: CommandSpec = {
     {
       name: 'sync',
       summary:
-        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest. --restart then rolls the Coder deployments onto it, control plane first',
-      usage: '[image] [tag] [--restart]',
-      examples: ['/images sync', '/images sync coder v2.28.0', '/images sync coder --restart'],
+        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest. --restart then rolls the Coder deployments onto it, control plane first. A pull-through cache is refused (pulls fill it) unless --force',
+      usage: '[image] [tag] [--restart] [--force]',
+      examples: [
+        '/images sync',
+        '/images sync coder v2.28.0',
+        '/images sync coder --restart',
+        '/images sync workspace-base',
+      ],
       minRole: 'operator',
       mutates: true,
       args: ImagesSyncArgs,

@@ -72,7 +72,8 @@ export const opsCommand: CommandSpec = {
   subcommands: [
     {
       name: 'status',
-      summary: 'Deployments (desired/ready vs inventory), key rotator, DNS records vs inventory',
+      summary:
+        'Deployments (desired/ready vs inventory), key rotator, images (source, ECR mirror, clusters), DNS records vs inventory',
       usage: '[--env <name>]',
       examples: ['/ops status'],
       minRole: 'viewer',

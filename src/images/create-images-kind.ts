@@ -11,8 +11,9 @@ import { createProgressReporter, type ProgressPacer } from '../queue/create-prog
 import { code } from '../slack-text/code.js';
 import { copyProgressText } from './copy-progress-text.js';
 import { ImageSyncChange, ImageSyncLive } from './image-sync-change.js';
-import { shortDigest } from './render-image-status.js';
+import { cacheRefusal, cacheWarnings, readCacheOf } from './pull-through-sync.js';
 import { type RestartOptions, restartCoderDeployments, restartTargets } from './restart-coder-deployments.js';
+import { shortDigest } from './short-digest.js';
 
 export const IMAGES_KIND = 'images.mirror';
 
@@ -74,11 +75,17 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
       const { image, tag } = resolve(c);
       try {
         const call = { signal: context?.signal };
-        const [source, mirror] = await Promise.all([
+        // Whether the mirror is a pull-through cache decides the plan, not the apply: read while planning.
+        const [source, mirror, cache] = await Promise.all([
           opts.registry.sourceImage(image.source, tag, call),
           opts.registry.mirrorImage(image.mirror, tag, call),
+          context?.phase === 'plan' ? readCacheOf(opts.registry, image.mirror, context.signal) : undefined,
         ]);
-        return { source: source?.digest ?? null, mirror: mirror?.digest ?? null };
+        return {
+          source: source?.digest ?? null,
+          mirror: mirror?.digest ?? null,
+          ...(cache !== undefined ? { cache } : {}),
+        };
       } catch (err) {
         // Nothing has changed while planning: say which side could not be read.
         if (context?.phase === 'plan' && err instanceof TransientError)
@@ -98,6 +105,7 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
         throw new UserError(
           `ECR ${code(`${image.mirror.repository}:${tag}`)} already is ${shortDigest(before.mirror ?? '')}: nothing to sync`,
         );
+      if (before.cache && !c.force) throw cacheRefusal(c, image, tag, before);
     },
     async apply(c, { after, signal, planId }) {
       const { image, tag } = resolve(c);
@@ -142,15 +150,23 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
       ...(c.tag ? { tag: c.tag } : {}),
       ...(before.mirror ? { digest: before.mirror } : {}),
       ...(c.restart ? { restart: true } : {}),
+      ...(c.force ? { force: true } : {}),
     }),
     describe: (live) =>
       `ECR ${live.mirror ? shortDigest(live.mirror) : 'missing'} (source ${live.source ? shortDigest(live.source) : 'missing'})`,
     warnings: (c, before) => {
+      const { env, image } = resolve(c);
+      const cache = cacheWarnings(image, before);
+      if (!c.restart && restartTargets(env, image).length === 0 && image.templates.length)
+        return [
+          ...cache,
+          `New workspaces of ${image.templates.map(code).join(', ')} pull the new build once ECR has it; running ones keep theirs until they are rebuilt.`,
+        ];
       if (!c.restart)
         return [
+          ...cache,
           'Pods keep the build they run until they restart; check `/images status` afterwards and roll the Coder deployments (control plane first).',
         ];
-      const { env, image } = resolve(c);
       const order = restartTargets(env, image)
         .map((d) => `${code(d.target)} (${d.cluster})`)
         .join(' → ');
@@ -158,6 +174,7 @@ export function createImagesKind(opts: ImagesKindOptions): ChangeKind<ImageSyncC
         ? `Undo copies ${shortDigest(before.mirror)} back to the tag and restarts the same deployments onto it.`
         : 'Undo is not possible: the tag had no build in ECR before.';
       return [
+        ...cache,
         `Part of this plan: once ECR serves the new build, a rollout restart of ${order}, one cluster at a time, each waited for and checked by the digest its pods run; it stops at the first failure (ImagePullBackOff, CrashLoopBackOff) and leaves the remaining clusters as they are. ${undo}`,
       ];
     },

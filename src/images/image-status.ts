@@ -1,5 +1,6 @@
 import type { Image } from '../inventory/schema.js';
 import type { MirrorImage, SourceImage } from '../ports/registry.js';
+import type { PullThroughCache } from './pull-through-of.js';
 
 /** Where one deployment stands against the image it should run. */
 export type DeploymentImageState = 'ok' | 'behind' | 'ahead' | 'mixed' | 'no pods' | 'unreadable';
@@ -31,6 +32,10 @@ export interface ImageStatus {
   /** undefined when the image has no mirror; `null` when the mirror has no such tag. */
   mirror?: MirrorImage | null;
   mirrorError?: string;
+  /** The mirror is an ECR pull-through cache (its registry's rules say so): filled by pulls, not synced. */
+  cache?: PullThroughCache;
+  /** Why the registry's pull-through cache rules could not be read. */
+  cacheError?: string;
   deployments: DeploymentDigests[];
   verdicts: ImageVerdict[];
 }

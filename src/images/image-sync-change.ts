@@ -15,9 +15,18 @@ export const ImageSyncChange = z.object({
   digest: digest.optional(),
   /** Then roll the Coder deployments (control plane first, then proxies) onto it and check what they run. */
   restart: z.boolean().optional(),
+  /** Copy even when the mirror is an ECR pull-through cache (refused otherwise: pulls fill a cache). */
+  force: z.boolean().optional(),
 });
 export type ImageSyncChange = z.infer<typeof ImageSyncChange>;
 
-/** The digests of the tag on both sides; null where the tag does not exist. */
-export const ImageSyncLive = z.object({ mirror: digest.nullable(), source: digest.nullable() });
+/**
+ * The digests of the tag on both sides (null where the tag does not exist), and the upstream the mirror
+ * caches when it is an ECR pull-through cache (null: a plain mirror; absent: the rules could not be read).
+ */
+export const ImageSyncLive = z.object({
+  mirror: digest.nullable(),
+  source: digest.nullable(),
+  cache: z.string().max(300).nullable().optional(),
+});
 export type ImageSyncLive = z.infer<typeof ImageSyncLive>;

@@ -21,7 +21,8 @@ export function judgeDeployment(input: JudgeInput, digests: string[]): Deploymen
   const d = digests[0]!;
   const { source, mirror } = input;
   const sourceBuild = source ? [source.digest, ...source.platforms.map((p) => p.digest)] : [];
-  const reference = input.hasMirror ? mirror?.digest : source?.digest;
+  // A mirror that could not be read is no reference: the source's build is what the clusters should run then.
+  const reference = input.hasMirror && mirror !== undefined ? mirror?.digest : source?.digest;
   const referenceBuild =
     reference === source?.digest ? sourceBuild : reference !== undefined ? [reference] : [];
   if (referenceBuild.includes(d)) return 'ok';

@@ -10,7 +10,7 @@ import type { ProgressPacer } from '../queue/create-progress-reporter.js';
 import { code } from '../slack-text/code.js';
 import { digestOfImageId } from './digest-of-image-id.js';
 import { deploymentsOf } from './read-image-status.js';
-import { shortDigest } from './render-image-status.js';
+import { shortDigest } from './short-digest.js';
 
 export interface RestartOptions {
   clusters: Clusters;

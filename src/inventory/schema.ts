@@ -63,6 +63,18 @@ export const Image = z.object({
   source: z.string().regex(/^[a-z0-9.-]+\/[a-z0-9._/-]+$/, 'must be registry/repository'),
   tag: z.string(),
   mirror: z.object({ registry: z.string(), repository: z.string(), region: z.string() }).optional(),
+  /**
+   * Coder templates whose workspaces start from this image: Coder's API does not say which image a template
+   * pulls, so the inventory names them. `/images status` lists such an image under the workspace images.
+   */
+  templates: z
+    .array(
+      z
+        .string()
+        .max(32)
+        .regex(/^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$/, 'must be a Coder template name'),
+    )
+    .default([]),
 });
 export type Image = z.infer<typeof Image>;
 

@@ -45,6 +45,7 @@ export const planRequestJob = defineJob({
       ...(p.revertUntil ? { revertUntil: p.revertUntil } : {}),
       ...(p.revertOf ? { revertOf: p.revertOf } : {}),
       ...(p.expectBefore !== undefined ? { expectBefore: p.expectBefore } : {}),
+      signal: ctx.signal,
     });
     return { planId: plan.id };
   },
@@ -137,6 +138,7 @@ export const planRevertJob = defineJob({
       revertOf: plan.id,
       expectBefore: kind.afterOf(change, before),
       preApproved: { approver, reason },
+      signal: ctx.signal,
     });
     return { planId: revert.id };
   },

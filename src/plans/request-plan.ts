@@ -29,6 +29,8 @@ export interface PlanRequest {
   ttlMs?: number;
   /** Context shown with the plan (why it was made, what follows it), ahead of the kind's own warnings. */
   notes?: string[];
+  /** The run's signal: reading the "before" stops when the run loses its lock (not stored with the plan). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,7 +64,9 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     );
   if (!request.preApproved && !incident)
     await checkPendingCap(deps, request, access.maxPendingPlansPerUser ?? 10);
-  const live = kind.live.parse(await kind.readLive(change, { phase: 'plan' }));
+  const live = kind.live.parse(
+    await kind.readLive(change, { phase: 'plan', ...(request.signal ? { signal: request.signal } : {}) }),
+  );
   kind.validate?.(change, live);
   const warnings = [...(request.notes ?? []), ...(kind.warnings?.(change, live) ?? [])];
   if (request.expectBefore !== undefined && !kind.equals(live, kind.live.parse(request.expectBefore))) {

@@ -26,6 +26,18 @@ export interface MirrorImage {
   pushedAt?: number;
 }
 
+/**
+ * An ECR pull-through cache rule (DescribePullThroughCacheRules): repositories under `<prefix>/` cache
+ * `<upstreamRegistry>/<upstreamRepositoryPrefix>/…`, filled and refreshed by pulls.
+ */
+export interface PullThroughRule {
+  prefix: string;
+  /** `ghcr.io`, `registry-1.docker.io` … */
+  upstreamRegistry: string;
+  /** Upstream path prefix; absent for the registry's root. */
+  upstreamRepositoryPrefix?: string;
+}
+
 export interface CopyProgress {
   blobsDone: number;
   blobsTotal: number;
@@ -51,6 +63,8 @@ export interface Registry {
   mirrorImage(mirror: MirrorRef, tag: string, opts?: CallOptions): Promise<MirrorImage | undefined>;
   /** Every image of the mirror repository with its push time (to tell older builds from unknown ones). */
   mirrorHistory(mirror: MirrorRef, opts?: CallOptions): Promise<MirrorImage[]>;
+  /** The pull-through cache rules of the mirror's registry (its region and account). */
+  pullThroughRules(mirror: MirrorRef, opts?: CallOptions): Promise<PullThroughRule[]>;
   /**
    * Copies `source@digest` to `mirror:tag` over the OCI API: blobs HEAD-checked and streamed, manifests
    * pushed with their original bytes and media type, every platform of an index preserved.

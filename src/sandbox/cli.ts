@@ -1,4 +1,5 @@
 import { claimStateDir, type StateDirClaim } from './claim-state-dir.js';
+import { parseSandboxArgs, SANDBOX_USAGE } from './parse-sandbox-args.js';
 import {
   checkRedisUrl,
   findRedisServer,
@@ -12,7 +13,17 @@ import type { Sandbox } from './start-sandbox.js';
 // `npm run sandbox [-- --nodes 5000 --pods 150000 [--cluster us-east-2]]`: the simulated ai.coder.com
 // plus the bot, until SIGINT/SIGTERM; the flags seed one cluster at scale (see the control API's kube/seed).
 const started = Date.now();
-const scale = parseScaleFlags(process.argv.slice(2));
+// Every mistake in the command line is answered before anything starts, with the usage and exit 2.
+const parsed = parseSandboxArgs(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(SANDBOX_USAGE);
+  process.exit(0);
+}
+if (parsed.kind === 'usage-error') {
+  console.error(`opsbot sandbox: ${parsed.message}\n\n${SANDBOX_USAGE}`);
+  process.exit(2);
+}
+const scale = parsed.scale;
 let redis: LocalRedis | undefined;
 let sandbox: Sandbox | undefined;
 let claim: StateDirClaim | undefined;
@@ -88,24 +99,3 @@ console.log(`opsbot sandbox for ${sim.env.name} ready in ${Date.now() - started}
   control API:         ${s.controlUrl}   (GET it for the list of routes)
   Redis:               ${redis ? `${redis.url} (started for this sandbox)` : 'REDIS_URL'}
 State with credentials: ${claim!.dir}/state.json${claim!.ownedBy ? ` (${preferred} belongs to running process ${claim!.ownedBy})` : ''}. Ctrl-C stops everything.`);
-
-/** `--nodes N --pods N [--cluster id]`, or undefined when neither count is given. */
-function parseScaleFlags(args: string[]): { nodes: number; pods: number; cluster?: string } | undefined {
-  const value = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const nodes = value('--nodes');
-  const pods = value('--pods');
-  if (nodes === undefined && pods === undefined) return undefined;
-  const count = (flag: string, text: string | undefined) => {
-    const n = Number(text ?? 0);
-    if (!Number.isInteger(n) || n < 0) {
-      console.error(`opsbot sandbox: ${flag} must be a whole number`);
-      process.exit(1);
-    }
-    return n;
-  };
-  const cluster = value('--cluster');
-  return { nodes: count('--nodes', nodes), pods: count('--pods', pods), ...(cluster ? { cluster } : {}) };
-}

@@ -2,22 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { parseDuration } from '../commands/parse-duration.js';
 import { WORKSPACE_FAIL_STEPS, type WorkspaceFailStep } from './coder/start-coder-sandbox.js';
+import type { ControlContext, Route, Sim } from './control-route.js';
+import { IMAGE_ROUTES } from './control-routes-images.js';
 import { readBody, sendJson } from './shared/http.js';
 import type { ActionRequest, CommandRequest, SlackControl } from './slack-control.js';
-import type { SimulatedEnvironment } from './start-environment.js';
-
-type Sim = SimulatedEnvironment;
-
-/** What some routes need besides the simulated environment: acting as Slack towards the bot. */
-export interface ControlContext {
-  slack?: SlackControl;
-}
-
-interface Route {
-  body: z.ZodType;
-  summary: string;
-  run(sim: Sim, body: never, ctx: ControlContext): unknown;
-}
 
 /** `retries: N` (0–3) or `retry: true` (one): redeliveries as Slack sends them, with X-Slack-Retry-Num. */
 const retries = {
@@ -37,32 +25,7 @@ const on = z.boolean().default(true);
 
 /** The sandbox control API: every runbook situation a test or demo needs, as `POST /_sandbox/<route>`. */
 export const CONTROL_ROUTES: Record<string, Route> = {
-  'images/push': {
-    summary: 'push a new upstream (GHCR) image for an inventory image id: {image} → new digest',
-    body: z.object({ image: z.string() }),
-    run: (sim, b: { image: string }) => {
-      const img = sim.images[b.image];
-      if (!img) throw new Error(`unknown image "${b.image}"`);
-      return { digest: sim.stores.ghcr.pushUpstream(img.sourceRepo, img.tag) };
-    },
-  },
-  'registry/cut-upload': {
-    summary:
-      'cut the next blob upload to a registry once it reaches {afterBytes} of its session: the bytes so far are kept, the connection is reset (a resumable upload failing mid-blob): {registry: ghcr|ecr, afterBytes}',
-    body: z.object({ registry: z.enum(['ghcr', 'ecr']).default('ecr'), afterBytes: z.number().int().min(1) }),
-    run: (sim, b: { registry: 'ghcr' | 'ecr'; afterBytes: number }) =>
-      sim[b.registry].cutUpload(b.afterBytes),
-  },
-  'registry/traffic': {
-    summary:
-      'requests by method, upload body bytes and mounted blobs a registry saw since the last reset or clear: {registry: ghcr|ecr, clear?} → {requests, uploadedBytes, mounted}',
-    body: z.object({ registry: z.enum(['ghcr', 'ecr']).default('ecr'), clear: z.boolean().default(false) }),
-    run: (sim, b: { registry: 'ghcr' | 'ecr'; clear: boolean }) => {
-      const seen = sim[b.registry].traffic();
-      if (b.clear) sim[b.registry].clearTraffic();
-      return seen;
-    },
-  },
+  ...IMAGE_ROUTES,
   'nodes/fill': {
     summary: "fill a node's ephemeral storage: {cluster, node, percent}",
     body: z.object({ cluster: z.string(), node: z.string(), percent: z.number().min(0).max(100) }),
@@ -102,18 +65,6 @@ export const CONTROL_ROUTES: Record<string, Route> = {
     body: z.object({ cluster: z.string(), exhausted: on }),
     run: (sim, b: { cluster: string; exhausted: boolean }) =>
       sim.kube.control.exhaustCapacity(b.cluster, b.exhausted),
-  },
-  'images/diverge': {
-    summary:
-      'the image tag of a deployment resolves to another build in its cluster and its pods restart onto it (spec unchanged, imageID differs): {cluster, namespace?, name?} (default coder/coder) → {digest}',
-    body: z.object({
-      cluster: z.string(),
-      namespace: z.string().default('coder'),
-      name: z.string().default('coder'),
-    }),
-    run: (sim, b: { cluster: string; namespace: string; name: string }) => ({
-      digest: sim.kube.control.divergeImage(b.cluster, b.namespace, b.name),
-    }),
   },
   'karpenter/stop': {
     summary: "scale a cluster's Karpenter controller to 0 (stopped: true) or back to 2: {cluster, stopped}",

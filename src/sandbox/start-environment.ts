@@ -1,5 +1,5 @@
 import type { Environment } from '../inventory/schema.js';
-import { EcrTokenIssuer, startAwsSandbox } from './aws/index.js';
+import { EcrTokenIssuer, PullThroughCache, startAwsSandbox } from './aws/index.js';
 import { startCloudflareSandbox } from './cloudflare/start-cloudflare-sandbox.js';
 import { startCoderSandbox } from './coder/start-coder-sandbox.js';
 import { startKubeSandbox } from './kube/start-kube-sandbox.js';
@@ -38,12 +38,8 @@ export async function startEnvironment(opts: EnvironmentOptions) {
   const faults = new Faults();
   const closers: (() => Promise<void>)[] = [];
   try {
-    const { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr, resetRegistries } = await startRegistries(
-      env,
-      clock,
-      faults,
-      closers,
-    );
+    const { ghcrStore, ecrStore, images, ecrTokens, pullThrough, ghcr, ecr, resetRegistries } =
+      await startRegistries(env, clock, faults, closers);
     // Kubernetes needs the AWS token validator and AWS needs the clusters' endpoints: resolve lazily.
     let kubeRef: Awaited<ReturnType<typeof startKubeSandbox>> | undefined;
     const aws = await startAwsSandbox({
@@ -58,7 +54,13 @@ export async function startEnvironment(opts: EnvironmentOptions) {
           endpoint: c.server,
           caData: c.caData,
         })),
-      ecr: { store: ecrStore, registryUrl: () => ecr.url, tokens: ecrTokens, region: mirrorRegion(env) },
+      ecr: {
+        store: ecrStore,
+        registryUrl: () => ecr.url,
+        tokens: ecrTokens,
+        region: mirrorRegion(env),
+        pullThrough,
+      },
     });
     closers.push(aws.close);
     const kube = await startKubeSandbox({
@@ -117,6 +119,8 @@ export async function startEnvironment(opts: EnvironmentOptions) {
       faults,
       images,
       stores: { ghcr: ghcrStore, ecr: ecrStore },
+      /** ECR's pull-through cache rules (one: `ghcr` → ghcr.io) and what a pull through them does. */
+      pullThrough,
       /** Back to the seeded images: tags and digests in GHCR and the ECR mirror (the control API's reset). */
       resetRegistries,
       ghcr,
@@ -147,12 +151,20 @@ async function startRegistries(
 ) {
   const ghcrStore = new RegistryStore(clock);
   const ecrStore = new RegistryStore(clock);
+  // Seeding copies every mirror, a pull-through cache's repositories included (as if pulled once).
   const images = seedImages(env, ghcrStore, ecrStore);
+  const pullThrough = new PullThroughCache({
+    clock,
+    cache: ecrStore,
+    upstreams: { 'ghcr.io': ghcrStore },
+    rules: [ghcrCacheRule(mirrorRegion(env))],
+  });
   // What the control API's reset brings back: the seeded tags, digests and push times of both registries.
   const seeded = { ghcr: ghcrStore.snapshot(), ecr: ecrStore.snapshot() };
   const resetRegistries = () => {
     ghcrStore.restore(seeded.ghcr);
     ecrStore.restore(seeded.ecr);
+    pullThrough.reset();
   };
   const ecrTokens = new EcrTokenIssuer(clock);
   const ghcr = await startRegistrySandbox({
@@ -169,9 +181,20 @@ async function startRegistries(
     clock,
     faults,
     auth: { kind: 'basic', check: (user, pass) => ecrTokens.check(user, pass) },
+    onPull: (repo, ref) => pullThrough.onPull(repo, ref),
   });
   closers.push(ecr.close);
-  return { ghcrStore, ecrStore, images, ecrTokens, ghcr, ecr, resetRegistries };
+  return { ghcrStore, ecrStore, images, ecrTokens, pullThrough, ghcr, ecr, resetRegistries };
+}
+
+/** ECR's rule for GHCR as the console makes it: prefix `ghcr`, credentials in `ecr-pullthroughcache/…`. */
+function ghcrCacheRule(region: string) {
+  return {
+    ecrRepositoryPrefix: 'ghcr',
+    upstreamRegistryUrl: 'ghcr.io',
+    upstreamRegistry: 'github-container-registry',
+    credentialArn: `arn:aws:secretsmanager:${region}:${SANDBOX_ACCOUNT_ID}:secret:ecr-pullthroughcache/ghcr-Zq3xKp`,
+  };
 }
 
 function mirrorRegion(env: Environment): string {

@@ -29,6 +29,7 @@ export async function planRotationPause(
   env: Environment,
   w: Workshop,
   until: number,
+  signal?: AbortSignal,
 ): Promise<RotationOutcome> {
   if (!env.rotation) return { state: 'none', line: 'no key rotation in this environment', planIds: [] };
   const pause = await new PauseStore(deps.redis, deps.prefix).get(env.name);
@@ -42,6 +43,7 @@ export async function planRotationPause(
     channel: w.channel,
     ...(w.threadTs ? { threadTs: w.threadTs } : {}),
     ttlMs: Math.max(15 * 60_000, w.start - deps.clock.now()),
+    ...(signal ? { signal } : {}),
     notes: [`For workshop ${code(w.name)}: rotation resumes by itself ${slackTime(until)}.${dueText}`],
   };
   if (pause) {

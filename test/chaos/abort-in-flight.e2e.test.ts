@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { SCALE_KIND } from '../../src/changes/scale/scale-kind.js';
 import { applyPlan } from '../../src/plans/apply-plan.js';
 import type { PlanDeps } from '../../src/plans/plan-deps.js';
+import { requestPlan } from '../../src/plans/request-plan.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { deployment, planFor, until } from '../scale/e2e-kit.js';
 import { countRequests, type RequestCounter } from '../support/request-counter.js';
@@ -165,5 +167,37 @@ describe('an apply whose run loses its lock with a request in flight', () => {
     expect([stray('ai.coder.com', 'oregon-proxy.ai.coder.com'), stray(SECOND, `docs.${SECOND}`)]).toContain(
       true,
     );
+  }, 60_000);
+});
+
+describe('a plan job whose run loses its lock while it reads the "before"', () => {
+  it('/scale planning stops during its read: no plan is stored, posted or audited', async () => {
+    counter = countRequests(sandbox.sim.faults);
+    for (const c of CLUSTERS) sandbox.sim.faults.slow(`kube:${c}`, DELAY);
+    const since = sandbox.slack.messages().at(-1)?.seq ?? 0;
+    const planId = `p-abort-read-${randomUUID().slice(0, 8)}`;
+    const run = new AbortController();
+    const planning = requestPlan(deps(), {
+      planId,
+      kind: SCALE_KIND,
+      change: { environment: 'ai.coder.com', items: [{ target: 'provisioners:demo', replicas: 4 }] },
+      environment: 'ai.coder.com',
+      requester: sandbox.slack.user('operator'),
+      channel: sandbox.sim.directory.channelId,
+      signal: run.signal,
+    }).then(
+      () => ({ error: undefined as unknown, at: Date.now() }),
+      (error: unknown) => ({ error, at: Date.now() }),
+    );
+    await until(() => kube('GET') >= 1, 15_000);
+    const abortedAt = Date.now();
+    run.abort('lost the job lock');
+    const { error, at } = await planning;
+    expect(String(error)).toContain('lost the job lock');
+    expect(at - abortedAt).toBeLessThan(DELAY / 2);
+    expect(await deps().plans.get(planId)).toBeUndefined();
+    await sleep(DELAY * 2);
+    expect(sandbox.slack.messages().filter((m) => m.seq > since && m.text.includes(planId))).toEqual([]);
+    expect(JSON.stringify(await deps().audit.latest(50))).not.toContain(planId);
   }, 60_000);
 });

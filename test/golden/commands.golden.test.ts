@@ -167,6 +167,48 @@ describe('reads', () => {
   });
 });
 
+describe('images out of sync', () => {
+  it('/images status and /ops status name a missing workspace image and a stale cache; sync of a cache is answered', async () => {
+    const stores = sandbox.sim.stores;
+    try {
+      const coder = sandbox.sim.images.coder!;
+      const envbuilder = sandbox.sim.images.envbuilder!;
+      stores.ghcr.pushUpstream(coder.sourceRepo, coder.tag);
+      stores.ghcr.pushUpstream(envbuilder.sourceRepo, envbuilder.tag);
+      stores.ecr.untag(
+        sandbox.sim.images['workspace-base']!.mirrorRepo!,
+        sandbox.sim.images['workspace-base']!.tag,
+      );
+      const images = await read('viewer', '/images status', (m) => m.text.startsWith('*Images in'));
+      await expectGolden('images-status-workspace-drift', messageShot(sandbox, images));
+      const status = await read('viewer', '/ops status', (m) => m.text.startsWith('Status of'));
+      await expectGolden('ops-status-images-drift', messageShot(sandbox, status));
+
+      let after = mark(sandbox);
+      await sandbox.slack.command('operator', '/images sync envbuilder');
+      const refused = await next(
+        sandbox,
+        after,
+        (m) => ephemeralTo('operator')(m) && m.text.includes('pull-through cache'),
+      );
+      await expectGolden('refusal-images-sync-pull-through', messageShot(sandbox, refused));
+      after = mark(sandbox);
+      await sandbox.slack.command('operator', '/images sync envbuilder --force');
+      const forced = await next(sandbox, after, (m) => hasButton(m, 'plan.approve'));
+      await expectGolden('plan-images-sync-force-pending', messageShot(sandbox, forced));
+      await sandbox.slack.press('operator', forced, 'plan.cancel');
+      await sandbox.slack.settle();
+
+      sandbox.sim.faults.fail('ecr', { status: 503, count: 1000 });
+      const unread = await read('viewer', '/ops status', (m) => m.text.startsWith('Status of'));
+      await expectGolden('ops-status-images-unreadable', messageShot(sandbox, unread));
+    } finally {
+      sandbox.sim.faults.reset();
+      sandbox.sim.resetRegistries();
+    }
+  });
+});
+
 describe('scheduled posts', () => {
   it('the weekday digest posts the status to the ops channel', async () => {
     const after = mark(sandbox);

@@ -44,4 +44,11 @@ describe('image verdicts', () => {
       'cluster behind',
     ]);
   });
+
+  it('a mirror that could not be read leaves the source as the reference: its build is ok, not "ahead"', () => {
+    const { mirror: _unread, ...unread } = synced;
+    expect(judgeDeployment(unread, [d(1)])).toBe('ok');
+    expect(judgeDeployment(unread, [d(3)])).toBe('behind');
+    expect(judgeImage(unread, [row('ok')])).toEqual(['unknown']);
+  });
 });

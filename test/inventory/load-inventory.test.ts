@@ -13,6 +13,12 @@ describe('inventory', () => {
     expect(ai.dns.zones[0]!.records).toHaveLength(6);
     const prov = ai.deployments.find((d) => d.target === 'provisioners')!;
     expect(prov).toMatchObject({ name: 'coder-provisioner-default', replicas: { default: 6 } });
+    // Workspace images name the templates that need them; the others default to none.
+    expect(ai.images.filter((i) => i.templates.length).map((i) => [i.id, i.templates])).toEqual([
+      ['workspace-base', ['kubernetes', 'kubernetes-claude']],
+      ['envbuilder', ['kubernetes-devcontainer']],
+    ]);
+    expect(ai.images.find((i) => i.id === 'coder')!.templates).toEqual([]);
   });
 
   it('names the file, the path and the problem for a broken file', () => {
@@ -22,6 +28,7 @@ clusters: [{ id: a, region: nowhere, eksName: x, role: proxy }]
 deployments:
   - { target: x, kind: litellm, cluster: b, namespace: ns, name: x, replicas: { default: 9, min: 0, max: 2 }, resources: { cpu: 1, memory: 1Gi }, image: none }
 dns: { zones: [] }
+images: [{ id: none, source: ghcr.io/x/y, tag: a, templates: ["my template"] }]
 thresholds: { nodeStorageMaxPercent: 60, capacityHeadroomMinPercent: 30, credentialsMinValidDays: 7 }
 slack: { opsChannels: [C1] }
 access: { roles: { admin: {}, operator: {}, viewer: {} } }
@@ -37,6 +44,7 @@ access: { roles: { admin: {}, operator: {}, viewer: {} } }
     expect(message).toContain('envs/broken.yaml');
     expect(message).toContain('clusters.0.region: must be an AWS region');
     expect(message).toContain('deployments.0.replicas: replicas must satisfy min <= default <= max');
+    expect(message).toContain('images.0.templates.0: must be a Coder template name');
   });
 
   it('reports YAML syntax errors with the file name', () => {

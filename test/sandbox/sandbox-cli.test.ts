@@ -157,4 +157,21 @@ describe('npm run sandbox', () => {
       ),
     ]);
   });
+
+  it('answers --help and a mistyped flag with the usage before starting anything', async () => {
+    // No redis-server on the PATH: had either started the sandbox, it would have said so instead.
+    const env = envWithout(nodeOnlyPath());
+    const [help, typo, count] = await Promise.all([
+      runCli(['--help'], env, 30_000, 'src/sandbox/cli.ts'),
+      runCli(['--nods', '5000'], env, 30_000, 'src/sandbox/cli.ts'),
+      runCli(['--nodes', '5k'], env, 30_000, 'src/sandbox/cli.ts'),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: npm run sandbox');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.split('\n')[0]).toBe('opsbot sandbox: unknown option --nods');
+    expect(typo.stderr).toContain('usage: npm run sandbox');
+    expect(count.code).toBe(2);
+    expect(count.stderr.split('\n')[0]).toBe('opsbot sandbox: --nodes must be a whole number');
+  });
 });

@@ -101,6 +101,7 @@ describe('infra/terraform', () => {
       [
         'eks:DescribeCluster',
         'ecr:GetAuthorizationToken',
+        'ecr:DescribePullThroughCacheRules',
         'ecr:DescribeImages',
         'ecr:BatchGetImage',
         'ecr:GetDownloadUrlForLayer',
@@ -116,14 +117,25 @@ describe('infra/terraform', () => {
         s.actions.some((a) => a.includes('*')),
         s.sid,
       ).toBe(false);
-      // Only the registry login, which has no resource-level permissions, may name every resource.
-      if (s.resources.includes('*')) expect(s.actions).toEqual(['ecr:GetAuthorizationToken']);
+      // Only registry-level actions, which have no resource-level permissions, may name every resource.
+      if (s.resources.includes('*'))
+        expect(
+          s.actions.every((a) =>
+            ['ecr:GetAuthorizationToken', 'ecr:DescribePullThroughCacheRules'].includes(a),
+          ),
+          s.sid,
+        ).toBe(true);
     }
     const describeCluster = statements.find((s) => s.actions.includes('eks:DescribeCluster'))!;
     expect(describeCluster.resources.join(' ')).toMatch(/us_east_2.*us_west_2.*eu_west_2/);
     expect(describeCluster.resources).toHaveLength(3);
     for (const s of statements.filter((x) =>
-      x.actions.some((a) => a !== 'ecr:GetAuthorizationToken' && a.startsWith('ecr:')),
+      x.actions.some(
+        (a) =>
+          a !== 'ecr:GetAuthorizationToken' &&
+          a !== 'ecr:DescribePullThroughCacheRules' &&
+          a.startsWith('ecr:'),
+      ),
     ))
       expect(s.resources, s.sid).toEqual([interp('local.mirror_repository_arns')]);
   });

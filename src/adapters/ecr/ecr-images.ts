@@ -3,12 +3,13 @@ import {
   ECRClient,
   GetAuthorizationTokenCommand,
   paginateDescribeImages,
+  paginateDescribePullThroughCacheRules,
 } from '@aws-sdk/client-ecr';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CallOptions } from '../../ports/call-options.js';
 import { abortReason, throwIfAborted } from '../../ports/call-options.js';
 import type { Clock } from '../../ports/clock.js';
-import type { MirrorImage, MirrorRef } from '../../ports/registry.js';
+import type { MirrorImage, MirrorRef, PullThroughRule } from '../../ports/registry.js';
 import { classifyEcrError } from './classify-ecr-error.js';
 
 export interface EcrImagesOptions {
@@ -69,6 +70,32 @@ export class EcrImages {
       if (opts.signal?.aborted) throw abortReason(opts.signal);
       if (/RepositoryNotFound/.test((err as Error).name ?? '')) return [];
       throw classifyEcrError(err, `DescribeImages ${mirror.repository}`);
+    }
+    return out;
+  }
+
+  /** The registry's pull-through cache rules (DescribePullThroughCacheRules, every page). */
+  async pullThroughRules(mirror: MirrorRef, opts: CallOptions = {}): Promise<PullThroughRule[]> {
+    throwIfAborted(opts.signal);
+    const out: PullThroughRule[] = [];
+    try {
+      for await (const page of paginateDescribePullThroughCacheRules(
+        { client: this.client(mirror.region) },
+        { registryId: registryId(mirror) },
+        sendOptions(opts),
+      ))
+        for (const r of page.pullThroughCacheRules ?? [])
+          if (r.ecrRepositoryPrefix && r.upstreamRegistryUrl)
+            out.push({
+              prefix: r.ecrRepositoryPrefix.replace(/\/$/, ''),
+              upstreamRegistry: r.upstreamRegistryUrl,
+              ...(r.upstreamRepositoryPrefix && r.upstreamRepositoryPrefix !== 'ROOT'
+                ? { upstreamRepositoryPrefix: r.upstreamRepositoryPrefix.replace(/\/$/, '') }
+                : {}),
+            });
+    } catch (err) {
+      if (opts.signal?.aborted) throw abortReason(opts.signal);
+      throw classifyEcrError(err, 'DescribePullThroughCacheRules', 'ecr:DescribePullThroughCacheRules');
     }
     return out;
   }

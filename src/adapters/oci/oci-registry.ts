@@ -46,6 +46,10 @@ export class OciRegistry implements Registry {
     return this.opts.ecr.history(mirror, opts);
   }
 
+  pullThroughRules(mirror: MirrorRef, opts: CallOptions = {}) {
+    return this.opts.ecr.pullThroughRules(mirror, opts);
+  }
+
   async copy(
     source: string,
     digest: string,

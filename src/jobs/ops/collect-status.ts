@@ -1,7 +1,10 @@
 import { shortFailure } from '../../errors/short-failure.js';
+import type { ImageStatus } from '../../images/image-status.js';
+import { readImageStatus } from '../../images/read-image-status.js';
 import type { Environment } from '../../inventory/schema.js';
 import type { Clusters, DeploymentState } from '../../ports/clusters.js';
 import type { DnsProvider, DnsRecordState } from '../../ports/dns-provider.js';
+import type { Registry } from '../../ports/registry.js';
 import { type Logger, silentLogger } from '../../queue/logger.js';
 import { type Settled, settleWithin } from '../settle-within.js';
 
@@ -29,6 +32,8 @@ export interface StatusReport {
   deployments: DeploymentStatus[];
   rotator?: { target: string; state: 'running' | 'paused' | 'unknown'; detail: string };
   dns: { zone: string; records: RecordStatus[]; error?: string }[];
+  /** Every inventory image against its source and mirror (absent where no registry is configured). */
+  images?: ImageStatus[];
   unreachableClusters: string[];
 }
 
@@ -40,10 +45,26 @@ export const NOT_FOUND = 'not found in the cluster';
  */
 export async function collectStatus(
   env: Environment,
-  deps: { clusters: Clusters; dns: DnsProvider },
-  opts: { timeoutMs?: number; log?: Logger } = {},
+  deps: { clusters: Clusters; dns: DnsProvider; registry?: Registry | undefined },
+  opts: { timeoutMs?: number; log?: Logger; signal?: AbortSignal } = {},
 ): Promise<StatusReport> {
   const timeoutMs = opts.timeoutMs ?? 8000;
+  // Reads that missed their deadline are cancelled once the report is made, not left running behind it.
+  const done = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, done.signal]) : done.signal;
+  try {
+    return await collect(env, deps, { timeoutMs, signal, ...(opts.log ? { log: opts.log } : {}) });
+  } finally {
+    done.abort(new Error('status report made'));
+  }
+}
+
+async function collect(
+  env: Environment,
+  deps: { clusters: Clusters; dns: DnsProvider; registry?: Registry | undefined },
+  opts: { timeoutMs: number; log?: Logger; signal: AbortSignal },
+): Promise<StatusReport> {
+  const { timeoutMs, signal } = opts;
   const failure = (where: string, result: Extract<Settled<unknown>, { ok: false }>) => {
     (opts.log ?? silentLogger).warn({ err: result.cause, env: env.name, where }, 'status read failed');
     return shortFailure(result.cause);
@@ -58,7 +79,7 @@ export async function collectStatus(
         inventoryDefault: d.replicas.default,
       };
       const result = await settleWithin(
-        deps.clusters.client(d.cluster).getDeployment(d.namespace, d.name),
+        deps.clusters.client(d.cluster).getDeployment(d.namespace, d.name, { signal }),
         timeoutMs,
       );
       if (!result.ok) return { ...base, error: failure(`${d.cluster} ${d.namespace}/${d.name}`, result) };
@@ -68,7 +89,7 @@ export async function collectStatus(
   );
   const dnsP = Promise.all(
     env.dns.zones.map(async (zone) => {
-      const result = await settleWithin(deps.dns.listRecords(zone.name), timeoutMs);
+      const result = await settleWithin(deps.dns.listRecords(zone.name, undefined, { signal }), timeoutMs);
       if (!result.ok) return { zone: zone.name, records: [], error: failure(`zone ${zone.name}`, result) };
       return {
         zone: zone.name,
@@ -81,11 +102,27 @@ export async function collectStatus(
       };
     }),
   );
-  const [deployments, dns] = await Promise.all([deploymentsP, dnsP]);
+  // Each registry and cluster read has the same deadline: a slow one is that image's "unreachable (timeout)".
+  const imagesP = deps.registry
+    ? readImageStatus({ registry: deps.registry, clusters: deps.clusters }, env, {
+        timeoutMs,
+        signal,
+        onError: (err) =>
+          (opts.log ?? silentLogger).warn({ err, env: env.name, where: 'images' }, 'status read failed'),
+      })
+    : undefined;
+  const [deployments, dns, images] = await Promise.all([deploymentsP, dnsP, imagesP]);
   const unreachableClusters = [
     ...new Set(deployments.filter((d) => d.error && d.error !== NOT_FOUND).map((d) => d.cluster)),
   ];
-  return { env: env.name, deployments, rotator: rotatorStatus(env, deployments), dns, unreachableClusters };
+  return {
+    env: env.name,
+    deployments,
+    rotator: rotatorStatus(env, deployments),
+    dns,
+    ...(images ? { images } : {}),
+    unreachableClusters,
+  };
 }
 
 function rotatorStatus(env: Environment, deployments: DeploymentStatus[]): StatusReport['rotator'] {

@@ -16,8 +16,11 @@ export const opsDigestJob = defineJob({
   name: 'ops.digest',
   payload: OpsDigestPayload,
   attempts: 3,
-  async process({ meta, environment }, ctx: { deps: JobDeps; log: Logger }) {
-    const report = await collectStatus(environmentOf(ctx.deps, environment), ctx.deps, { log: ctx.log });
+  async process({ meta, environment }, ctx: { deps: JobDeps; log: Logger; signal: AbortSignal }) {
+    const report = await collectStatus(environmentOf(ctx.deps, environment), ctx.deps, {
+      log: ctx.log,
+      signal: ctx.signal,
+    });
     // Posted for everyone without anyone asking: the header says why it is there.
     const { text, blocks } = renderStatus(report, [], `Scheduled digest · Status of ${report.env}`);
     await ctx.deps.chat.post({ channel: meta.channel, text, blocks });

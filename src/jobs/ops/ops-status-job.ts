@@ -9,19 +9,19 @@ import { scheduledLines } from '../rotation/scheduled-lines.js';
 import { collectStatus } from './collect-status.js';
 import { renderStatus } from './render-status.js';
 
-/** `/ops status`: live state of every inventory deployment and DNS record, answered to the caller. */
+/** `/ops status`: live state of every inventory deployment, image and DNS record, answered to the caller. */
 export const opsStatusJob = defineJob({
   name: 'ops.status',
   payload: commandJobPayload(z.object({ env: z.string().optional() })),
   attempts: 1,
-  async process({ request, args }, ctx: { deps: JobDeps; log: Logger }) {
+  async process({ request, args }, ctx: { deps: JobDeps; log: Logger; signal: AbortSignal }) {
     const env = await readableEnvironment(ctx.deps, request, args.env, {
       command: '/ops status',
       action: 'ops.status',
     });
     if (!env) return { denied: args.env ?? request.env };
     const [report, scheduled, notice] = await Promise.all([
-      collectStatus(env, ctx.deps, { log: ctx.log }),
+      collectStatus(env, ctx.deps, { log: ctx.log, signal: ctx.signal }),
       scheduledLines(ctx.deps, env.name),
       // The ops notice (`/ops notice`), as its help promises: a change freeze is seen where people look.
       readFlag(ctx.deps.redis, ctx.deps.prefix, 'notice'),

@@ -1,8 +1,12 @@
+import { imageDrift, imageReadFailures, imageSummaryLine } from '../../images/image-summary-line.js';
 import type { Blocks } from '../../ports/chat.js';
 import { untrusted } from '../../slack-text/untrusted.js';
 import { type DeploymentStatus, NOT_FOUND, type RecordStatus, type StatusReport } from './collect-status.js';
 
-/** `/ops status` as Block Kit: one section per cluster, the rotator, then DNS against the inventory. */
+/**
+ * `/ops status` as Block Kit: one section per cluster, the rotator, pauses, a line per image, then DNS
+ * against the inventory.
+ */
 export function renderStatus(
   report: StatusReport,
   pauses: string[] = [],
@@ -34,6 +38,9 @@ export function renderStatus(
     sections.push(`*Key rotation* ${icon} ${report.rotator.state} (${report.rotator.detail})`);
   }
   if (pauses.length) sections.push(['*Scheduled*', ...pauses.map((p) => `• ${p}`)].join('\n'));
+  // An unreachable cluster's reason is in the summary already: its image reads are only named.
+  const imageLines = (report.images ?? []).map((r) => imageSummaryLine(r, report.unreachableClusters));
+  if (imageLines.length) sections.push(['*Images*', ...imageLines].join('\n'));
   for (const zone of report.dns) {
     const lines = zone.error ? [`:red_circle: Cloudflare: ${zone.error}`] : zone.records.map(recordLine);
     sections.push([`*DNS ${zone.zone}*`, ...lines].join('\n'));
@@ -45,12 +52,7 @@ export function renderStatus(
     ...report.unreachableClusters.map((c) => `${c}: ${clusterReason(report, c) ?? 'unreachable'}`),
     ...report.dns.filter((z) => z.error).map((z) => `Cloudflare: ${z.error}`),
   ];
-  const summary =
-    down.length > 0
-      ? `:red_circle: ${down.join('; ')}`
-      : drift + dnsDrift === 0
-        ? ':white_check_mark: everything matches the inventory'
-        : `:warning: ${drift} deployment(s) and ${dnsDrift} DNS record(s) differ from the inventory`;
+  const summary = down.length > 0 ? `:red_circle: ${down.join('; ')}` : driftSummary(drift, dnsDrift, report);
   return {
     text: `${title}: ${summary.replace(/:[a-z_]+: /, '')}\n\n${sections.join('\n\n')}`,
     blocks: [
@@ -83,4 +85,21 @@ function recordLine(r: RecordStatus): string {
   return r.matches
     ? `:large_green_circle: \`${r.name}\` ${r.type} → ${live}`
     : `:warning: \`${r.name}\` ${r.type} → ${live} — drift, inventory: ${r.expected}`;
+}
+
+/** Deployments and records off the inventory, then images out of sync or not read (only when there are some). */
+function driftSummary(drift: number, dnsDrift: number, report: StatusReport): string {
+  const images = report.images ?? [];
+  const imageDrifts = images.filter((r) => imageDrift(r).length > 0).length;
+  const unread = images.filter((r) => imageDrift(r).length === 0 && imageReadFailures(r).length > 0).length;
+  const parts = [
+    ...(drift + dnsDrift > 0
+      ? [`${drift} deployment(s) and ${dnsDrift} DNS record(s) differ from the inventory`]
+      : []),
+    ...(imageDrifts > 0 ? [`${imageDrifts} image(s) out of sync`] : []),
+    ...(unread > 0 ? [`${unread} image(s) could not be read`] : []),
+  ];
+  return parts.length === 0
+    ? ':white_check_mark: everything matches the inventory'
+    : `:warning: ${parts.join('; ')}`;
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import type { Faults } from '../shared/faults.js';
 import { baseHeaders, type ResponseMeta } from './aws-errors.js';
 import type { EcrTokenIssuer } from './ecr-token-issuer.js';
+import type { PullThroughCache } from './pull-through-cache.js';
 import type { SignedRequest } from './sigv4-verify.js';
 
 export interface SimulatedCluster {
@@ -33,6 +34,8 @@ export interface AwsSandboxOptions {
     region?: string;
     /** Share one issuer with the ECR registry's basic `check`; created when absent. */
     tokens?: EcrTokenIssuer;
+    /** Pull-through cache rules (DescribePullThroughCacheRules); none when absent. */
+    pullThrough?: PullThroughCache;
   };
 }
 

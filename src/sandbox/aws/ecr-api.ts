@@ -14,6 +14,7 @@ import {
   RepositoryName,
   requireEcrRepository,
 } from './ecr-input.js';
+import { describePullThroughCacheRules } from './ecr-pull-through-api.js';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921.';
 
@@ -30,6 +31,7 @@ const OPERATIONS: Record<string, (call: AwsCall, body: unknown) => void> = {
   BatchGetImage: batchGetImage,
   GetAuthorizationToken: getAuthorizationToken,
   DescribeRepositories: describeRepositories,
+  DescribePullThroughCacheRules: describePullThroughCacheRules,
 };
 
 /** ECR (awsJson1_1): `POST /` with `X-Amz-Target: AmazonEC2ContainerRegistry_V20150921.<Operation>`. */

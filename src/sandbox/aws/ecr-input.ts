@@ -9,7 +9,7 @@ export const REPOSITORY_NAME_PATTERN = '(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-
 const REGISTRY_ID_PATTERN = '[0-9]{12}';
 
 /** A string matching all of `pattern`; a mismatch is reported with the pattern as ECR quotes it. */
-const matching = (schema: z.ZodString, pattern: string) =>
+export const matching = (schema: z.ZodString, pattern: string) =>
   schema.regex(new RegExp(`^(?:${pattern})$`), {
     message: `must satisfy regular expression '${pattern}'`,
   });

@@ -1,4 +1,5 @@
 export { EcrTokenIssuer } from './ecr-token-issuer.js';
+export { PullThroughCache, type PullThroughRule } from './pull-through-cache.js';
 export {
   type AwsSandbox,
   type AwsSandboxOptions,

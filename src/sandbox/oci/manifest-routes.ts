@@ -28,6 +28,7 @@ function acceptedTypes(req: IncomingMessage): Set<string> {
 
 function getManifest(ctx: RegistryContext, repo: string, ref: string): void {
   ctx.auth.authorize(ctx.req, ctx.baseUrl, { repo, action: 'pull' });
+  ctx.onPull?.(repo, ref);
   requireRepository(ctx, repo);
   const resolved = ctx.store.resolve(repo, ref);
   const manifest = resolved ? ctx.store.getManifest(repo, resolved.digest) : undefined;

@@ -16,6 +16,8 @@ export interface RegistryContext {
   res: ServerResponse;
   /** Upload bytes and requests seen, and a one-shot cut of an upload (tests of resumed uploads). */
   traffic?: UploadTraffic;
+  /** Before a manifest is served: a pull-through cache fills or refreshes the tag. */
+  onPull?: (repo: string, ref: string) => void;
 }
 
 export interface UploadTraffic {

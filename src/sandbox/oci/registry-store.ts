@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../shared/clock.js';
 import { buildImage } from './build-image.js';
 import { DIGEST_PATTERN, sha256Digest } from './media-types.js';
 import { type ParsedManifest, parseManifest } from './parse-manifest.js';
+import { copyRepos, type RegistrySnapshot, type RepoState } from './registry-snapshot.js';
 
 export interface StoredManifest {
   bytes: Buffer;
@@ -21,14 +22,6 @@ export interface StoredImage {
   child: boolean;
 }
 
-interface RepoState {
-  createdAt: number;
-  tags: Map<string, string>;
-  /** digest → push time (ms) */
-  manifests: Map<string, number>;
-  blobs: Set<string>;
-}
-
 export interface SeedOptions {
   /** Default linux/amd64 and linux/arm64. */
   platforms?: string[];
@@ -39,28 +32,6 @@ export interface SeedOptions {
 }
 
 const DEFAULT_PLATFORMS = ['linux/amd64', 'linux/arm64'];
-
-/** A RegistryStore's contents at one moment (see `snapshot`). */
-export interface RegistrySnapshot {
-  readonly manifests: ReadonlyMap<string, StoredManifest>;
-  readonly blobs: ReadonlyMap<string, Buffer>;
-  readonly repos: ReadonlyMap<string, RepoState>;
-  readonly generations: ReadonlyMap<string, number>;
-}
-
-function copyRepos(repos: ReadonlyMap<string, RepoState>): Map<string, RepoState> {
-  return new Map(
-    [...repos].map(([name, r]) => [
-      name,
-      {
-        createdAt: r.createdAt,
-        tags: new Map(r.tags),
-        manifests: new Map(r.manifests),
-        blobs: new Set(r.blobs),
-      },
-    ]),
-  );
-}
 
 /** Content-addressed registry data: repositories → tags → manifest digests; manifests and blobs by digest. */
 export class RegistryStore {
@@ -163,6 +134,19 @@ export class RegistryStore {
     this.copyManifest(from, repo, source.digest, toRepo);
     this.repos.get(toRepo)!.tags.set(tag, source.digest);
     return source.digest;
+  }
+
+  /**
+   * Removes `tag` from `repo`, and the manifest it named when no other tag names it (ECR's
+   * `batch-delete-image` by tag); false when there was no such tag.
+   */
+  untag(repo: string, tag: string): boolean {
+    const state = this.repos.get(repo);
+    const digest = state?.tags.get(tag);
+    if (!state || !digest) return false;
+    state.tags.delete(tag);
+    if (![...state.tags.values()].includes(digest)) state.manifests.delete(digest);
+    return true;
   }
 
   /** Tag or digest → the manifest it names in `repo`. */

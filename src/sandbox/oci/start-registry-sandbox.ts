@@ -18,6 +18,8 @@ export interface RegistrySandboxOptions {
   clock: Clock;
   faults: Faults;
   auth: RegistryAuthConfig;
+  /** Called before a manifest is served (ECR's pull-through cache fills or refreshes the tag here). */
+  onPull?: (repo: string, ref: string) => void;
 }
 
 export interface RegistrySandbox {
@@ -69,6 +71,7 @@ export async function startRegistrySandbox(opts: RegistrySandboxOptions): Promis
       req,
       res,
       traffic,
+      ...(opts.onPull ? { onPull: opts.onPull } : {}),
     };
     try {
       await route(ctx);

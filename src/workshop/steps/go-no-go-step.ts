@@ -23,9 +23,9 @@ export const goNoGoStep: StepRunner = async (w, ctx) => {
   const until = Math.max(...[w, ...others].map((o) => o.steps['wind-down'].at));
   const need = largestNeed([w, ...others]);
   const [rotation, smoke, live] = await Promise.all([
-    planRotationPause(deps, env, w, until),
+    planRotationPause(deps, env, w, until, ctx.signal),
     smokeTests(w, ctx),
-    liveReplicas(deps.clusters, env, need),
+    liveReplicas(deps.clusters, env, need, { signal: ctx.signal }),
   ]);
   const noGo: string[] = [];
   const capacity = need.map((t) => {

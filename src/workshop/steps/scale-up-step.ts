@@ -16,13 +16,13 @@ const MIN_TTL_MS = 15 * 60_000;
  * T-1 day: the scaling plan, posted in the thread for approval like any other. Overlapping workshops
  * share the larger capacity, so this plans the most any of them needs.
  */
-export const scaleUpStep: StepRunner = async (w, { deps, store }) => {
+export const scaleUpStep: StepRunner = async (w, { deps, store, signal }) => {
   const all = await store.list(w.environment, deps.clock.now());
   const others = overlapping(w, all);
   const need = largestNeed([w, ...others]);
   if (!need.length) return { status: 'skipped', detail: 'the inventory has no capacity table' };
   // Never scale down for a workshop: targets already at or above what it needs are left alone.
-  const live = await liveReplicas(deps.clusters, environmentOf(deps, w.environment), need);
+  const live = await liveReplicas(deps.clusters, environmentOf(deps, w.environment), need, { signal });
   const items = need.filter((i) => (live.get(i.target)?.desired ?? 0) < i.replicas);
   if (!items.length) return { status: 'done', detail: 'already scaled for it: nothing to approve' };
   const planId = planIdFor(`workshop-${w.id}-scale-up`);
@@ -42,6 +42,7 @@ export const scaleUpStep: StepRunner = async (w, { deps, store }) => {
       requester: w.requester,
       channel: w.channel,
       ...(w.threadTs ? { threadTs: w.threadTs } : {}),
+      signal,
       ttlMs: Math.max(MIN_TTL_MS, w.steps['go-no-go'].at - deps.clock.now()),
       notes: [
         `Workshop ${code(w.name)} (${w.users} users) starts ${slackTime(w.start)}; it is scaled back to the inventory defaults ${slackTime(w.steps['wind-down'].at)}, after it ends.${shared}`,

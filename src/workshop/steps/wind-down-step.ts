@@ -34,7 +34,7 @@ async function scaleBack(
   w: Workshop,
   holding: Workshop[],
   group: Workshop[],
-  { deps }: StepContext,
+  { deps, signal }: StepContext,
 ): Promise<{ line: string; planIds: string[] }> {
   // An overlapping workshop may have done the scaling this one relied on: whoever winds down last undoes it.
   const scaledBy = await approvedScaleUps([w, ...group], deps);
@@ -57,6 +57,7 @@ async function scaleBack(
       planId,
       kind: CHANGE_KINDS.scale,
       change: { environment: w.environment, items, reason: `workshop ${w.name} is over` },
+      signal,
       environment: w.environment,
       requester: w.requester,
       channel: w.channel,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadEnvironmentFile } from '../../../src/inventory/load-inventory.js';
 import { EcrTokenIssuer } from '../../../src/sandbox/aws/ecr-token-issuer.js';
+import { PullThroughCache } from '../../../src/sandbox/aws/pull-through-cache.js';
 import {
   type AwsSandbox,
   type SimulatedCluster,
@@ -29,6 +30,9 @@ export interface AwsFixture {
   clusters: SimulatedCluster[];
   ecrStore: RegistryStore;
   ecrRegistry: RegistrySandbox;
+  /** The upstream of the ECR pull-through cache rule `ghcr` (→ ghcr.io). */
+  ghcrStore: RegistryStore;
+  pullThrough: PullThroughCache;
   aws: AwsSandbox;
   /** SDK client config for the sandbox: explicit credentials and region, no retries. */
   config(overrides?: Record<string, unknown>): {
@@ -54,6 +58,20 @@ export async function startAwsFixture(): Promise<AwsFixture> {
   const clock = new OffsetClock();
   const faults = new Faults();
   const ecrStore = new RegistryStore(clock);
+  const ghcrStore = new RegistryStore(clock);
+  const pullThrough = new PullThroughCache({
+    clock,
+    cache: ecrStore,
+    upstreams: { 'ghcr.io': ghcrStore },
+    rules: [
+      {
+        ecrRepositoryPrefix: 'ghcr',
+        upstreamRegistryUrl: 'ghcr.io',
+        upstreamRegistry: 'github-container-registry',
+        credentialArn: `arn:aws:secretsmanager:us-east-2:${ACCOUNT}:secret:ecr-pullthroughcache/ghcr-Zq3xKp`,
+      },
+    ],
+  });
   const tokens = new EcrTokenIssuer(clock);
   const ecrRegistry = await startRegistrySandbox({
     name: 'ecr',
@@ -61,6 +79,7 @@ export async function startAwsFixture(): Promise<AwsFixture> {
     clock,
     faults,
     auth: { kind: 'basic', check: tokens.check },
+    onPull: (repo, ref) => pullThrough.onPull(repo, ref),
   });
   const aws = await startAwsSandbox({
     clock,
@@ -68,7 +87,7 @@ export async function startAwsFixture(): Promise<AwsFixture> {
     credentials: CREDS,
     accountId: ACCOUNT,
     clusters: () => clusters,
-    ecr: { store: ecrStore, registryUrl: () => ecrRegistry.url, tokens },
+    ecr: { store: ecrStore, registryUrl: () => ecrRegistry.url, tokens, pullThrough },
   });
   return {
     clock,
@@ -76,6 +95,8 @@ export async function startAwsFixture(): Promise<AwsFixture> {
     clusters,
     ecrStore,
     ecrRegistry,
+    ghcrStore,
+    pullThrough,
     aws,
     config: (overrides = {}) => ({
       endpoint: aws.endpoint,

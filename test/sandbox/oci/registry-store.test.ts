@@ -80,4 +80,20 @@ describe('RegistryStore', () => {
     expect(children).toHaveLength(2);
     expect(index.sizeBytes).toBe(Math.max(...children.map((c) => c.sizeBytes)));
   });
+
+  it('untags as ECR deletes an image by tag: the manifest goes with its last tag, a snapshot brings both back', () => {
+    const store = new RegistryStore();
+    const digest = store.seedImage('workspace', 'a');
+    const index = store.getManifest('workspace', digest)!;
+    store.putManifest('workspace', index.bytes, index.mediaType, 'b');
+    const seeded = store.snapshot();
+    expect(store.untag('workspace', 'a')).toBe(true);
+    expect(store.resolve('workspace', 'a')).toBeUndefined();
+    expect(store.resolve('workspace', 'b')?.digest).toBe(digest);
+    expect(store.untag('workspace', 'b')).toBe(true);
+    expect(store.listImages('workspace')!.some((i) => i.digest === digest)).toBe(false);
+    expect(store.untag('workspace', 'b')).toBe(false);
+    store.restore(seeded);
+    expect(store.tags('workspace')).toEqual(['a', 'b']);
+  });
 });
