@@ -45,6 +45,8 @@ export interface BuildDepsOptions {
   awsCredentials?: AwsCredentialIdentityProvider;
   scale?: { rolloutDeadlineMs?: number; rolloutPollMs?: number };
   checks?: { deadlineMs?: number; partDeadlineMs?: number };
+  /** TTL of the per-resource locks an apply holds (default 30 s; renewed while held). */
+  resourceLockMs?: number;
 }
 
 /** Every adapter and store jobs use, built once: Redis, Slack, Cloudflare, EKS clusters, plans, audit. */
@@ -159,6 +161,7 @@ export function buildDeps(opts: BuildDepsOptions) {
       registry,
     },
     ...(opts.checks ? { checks: opts.checks } : {}),
+    ...(opts.resourceLockMs ? { lockTtlMs: opts.resourceLockMs } : {}),
     roles: new RoleResolver(new SlackUsergroups(slackClient), clock),
     access: accessFromInventory(environments),
   };

@@ -29,7 +29,11 @@ export interface OpsbotOptions {
   /** Defaults to the AWS default provider chain (IRSA / Pod Identity in production). */
   awsCredentials?: AwsCredentialIdentityProvider;
   /** BullMQ lock/stalled timings; tests shorten them. */
-  worker?: { concurrency?: number; lockDuration?: number; stalledInterval?: number };
+  /**
+   * `resourceLockMs`: TTL of the resource locks applies hold (default 30 s): how long a SIGKILLed run's
+   * lock blocks the retry. The chaos runs shorten it with BullMQ's job lock.
+   */
+  worker?: { concurrency?: number; lockDuration?: number; stalledInterval?: number; resourceLockMs?: number };
   host?: string;
   /** Rollout deadline (on `clock`) and poll interval of /scale applies. */
   scale?: { rolloutDeadlineMs?: number; rolloutPollMs?: number };
@@ -66,6 +70,7 @@ export async function startOpsbot(opts: OpsbotOptions): Promise<Opsbot> {
     clock,
     logger,
     ...pick(opts, 'awsCredentials', 'scale', 'checks'),
+    ...(opts.worker?.resourceLockMs ? { resourceLockMs: opts.worker.resourceLockMs } : {}),
   });
   const { deps, jobs } = built;
   const metrics = createMetrics(() => deps.queue.jobs.counts());

@@ -15,7 +15,7 @@ export interface PostSlots {
  */
 export async function postOnceIn(
   slots: PostSlots,
-  deps: { chat: Pick<Chat, 'post' | 'findPosted'>; clock: { now(): number } },
+  deps: { chat: Pick<Chat, 'post' | 'findPosted' | 'completePost'>; clock: { now(): number } },
   slot: string,
   key: string,
   message: ChatMessage,
@@ -25,6 +25,7 @@ export async function postOnceIn(
   if (await slots.claimed(slot)) {
     const found = await deps.chat.findPosted(message.channel, message.threadTs, key);
     if (found) {
+      await deps.chat.completePost({ ...message, key }, found);
       await slots.record(slot, found.ts);
       return found;
     }

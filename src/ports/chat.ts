@@ -57,4 +57,9 @@ export interface Chat {
    * recent messages), if any: how a re-run after a crash learns that its post already went out.
    */
   findPosted(channel: string, threadTs: string | undefined, key: string): Promise<PostedMessage | undefined>;
+  /**
+   * After `findPosted` found a keyed post again: posts what of it may not have gone out before the crash
+   * (the thread continuations of a message too long for one Slack message), never anything twice.
+   */
+  completePost(message: ChatMessage, first: PostedMessage): Promise<void>;
 }

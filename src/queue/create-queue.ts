@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
@@ -124,7 +124,8 @@ async function addOnce(
 ): Promise<EnqueueResult> {
   const key = `${queue.opts.prefix}:${queue.name}:${jobId}`;
   // No existence check first: BullMQ keeps the existing job (or its deduplication key) on its own.
-  const token = randomBytes(8).toString('hex');
+  // randomUUID draws from a cached entropy pool; randomBytes asks OpenSSL each time (on the ack path).
+  const token = randomUUID();
   await queue.add(name, { ...data, [ENQUEUE_TOKEN]: token }, opts);
   const stored = await connection.hget(key, 'data');
   const created = stored !== null && (JSON.parse(stored) as Record<string, unknown>)[ENQUEUE_TOKEN] === token;

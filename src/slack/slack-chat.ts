@@ -48,6 +48,8 @@ const MESSAGE_KEY_EVENT = 'opsbot_message';
  * uses per URL, shared with the job's other answers) cannot go into files: past their limit they are cut.
  */
 const MAX_THREAD_PARTS = 5;
+/** The file a too-long post's whole output goes into. */
+const OUTPUT_FILE = 'opsbot-output.txt';
 const MAX_EPHEMERAL_PARTS = 3;
 const MAX_RESPONSE_PARTS = 2;
 
@@ -117,8 +119,36 @@ export class SlackChat implements Chat {
     });
     const posted = { channel: res.channel ?? message.channel, ts: res.ts ?? '' };
     if (parts.length > 1)
-      await this.postRest(original, parts.slice(1), asFile, message.threadTs ?? posted.ts, posted);
+      await this.postRest(original, parts.slice(1), asFile, message.threadTs ?? posted.ts, posted, new Set());
     return posted;
+  }
+
+  /**
+   * A keyed post found again after a crash: posts whichever of its continuation parts (or its file) the
+   * thread lacks, so a crash between the parts of a long message loses none of them and doubles none.
+   */
+  async completePost(original: ChatMessage, first: PostedMessage): Promise<void> {
+    if (!original.key) return;
+    const message = cleanOutgoing(original, this.scrub);
+    const parts = splitMessage({ text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+    if (parts.length === 1) return;
+    const threadTs = message.threadTs ?? first.ts;
+    const res = await this.client.conversations.replies({
+      channel: first.channel,
+      ts: threadTs,
+      include_all_metadata: true,
+      limit: 200,
+    });
+    const present = new Set<string>();
+    for (const m of res.messages ?? []) {
+      const meta = m.metadata as { event_type?: string; event_payload?: { key?: unknown } } | undefined;
+      if (meta?.event_type === MESSAGE_KEY_EVENT && typeof meta.event_payload?.key === 'string')
+        present.add(meta.event_payload.key);
+      if ((m.files ?? []).some((f) => f.name === OUTPUT_FILE && m.ts && Number(m.ts) >= Number(first.ts)))
+        present.add(OUTPUT_FILE);
+    }
+    const asFile = parts.length > MAX_THREAD_PARTS;
+    await this.postRest(original, parts.slice(1), asFile, threadTs, first, present);
   }
 
   /** The parts of a long post after the first: thread replies, or the whole output as a text file. */
@@ -128,8 +158,10 @@ export class SlackChat implements Chat {
     asFile: boolean,
     threadTs: string,
     posted: PostedMessage,
+    present: ReadonlySet<string>,
   ): Promise<void> {
     if (asFile) {
+      if (present.has(OUTPUT_FILE)) return;
       const full = messageAsText({
         text: original.text,
         ...(original.blocks ? { blocks: original.blocks } : {}),
@@ -137,20 +169,25 @@ export class SlackChat implements Chat {
       await this.uploadFile({
         channel: posted.channel,
         threadTs,
-        filename: 'opsbot-output.txt',
+        filename: OUTPUT_FILE,
         title: clampTitle(original.text),
         content: new TextEncoder().encode(this.scrub(full)),
       });
       return;
     }
-    for (const part of rest)
+    for (const [i, part] of rest.entries()) {
+      // Each continuation carries its own key (the message's, numbered), for completePost to find.
+      const key = original.key ? `${original.key}#${i + 2}` : undefined;
+      if (key && present.has(key)) continue;
       await this.client.chat.postMessage({
         channel: posted.channel,
         thread_ts: threadTs,
         text: part.text,
         ...(part.blocks ? { blocks: part.blocks as never } : {}),
+        ...(key ? { metadata: { event_type: MESSAGE_KEY_EVENT, event_payload: { key } } } : {}),
         unfurl_links: false,
       });
+    }
   }
 
   async findPosted(

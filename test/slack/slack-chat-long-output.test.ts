@@ -1,5 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSecretScrubber } from '../../src/logging/scrub-secrets.js';
+import { type PostSlots, postOnceIn } from '../../src/plans/post-once-in.js';
 import { SlackChat } from '../../src/slack/slack-chat.js';
 import { blocksTextLength, chunkText, splitMessage } from '../../src/slack/split-message.js';
 import { OPS, type SlackFixture, startFixture, USERS } from '../sandbox/slack/slack-fixture.js';
@@ -52,6 +53,33 @@ describe('SlackChat with output too long for one message', () => {
     // The buttons of the first message still work as usual: it is the message the bot edits.
     await chat.update(posted, { text: 'Audit (approved)', blocks: rows(3) });
     expect(slack.messages().at(-1)).toMatchObject({ via: 'chat.update', ts: posted.ts, blocks: rows(3) });
+  });
+
+  it('a post-once that crashed between the parts of a long message posts the missing parts on its retry, none twice', async () => {
+    const slots = new Map<string, string>();
+    const store: PostSlots = {
+      get: async (slot) => slots.get(slot),
+      claimed: async (slot) => slots.has(`${slot}:claim`),
+      claim: async (slot, at) => void slots.set(`${slot}:claim`, String(at)),
+      record: async (slot, ts) => void slots.set(slot, ts),
+    };
+    const deps = { chat, clock: { now: () => Date.now() } };
+    const message = { channel: OPS, text: 'Result (170 rows)', blocks: rows(170) };
+    // Slack takes the first part and the first continuation, then the process dies (the third post fails).
+    fx.faults.fail('slack', { status: 500, count: 1, after: 2 });
+    await expect(postOnceIn(store, deps, 'result', 'p-1:result', message)).rejects.toThrow();
+    expect(slack.messages()).toHaveLength(2);
+    const again = await postOnceIn(store, deps, 'result', 'p-1:result', message);
+    const log = slack.messages();
+    expect(log.filter((m) => !m.thread_ts).map((m) => m.ts)).toEqual([again.ts]);
+    // Every row once, in order: the retry posted only what was missing.
+    const all = log.flatMap((m) => m.blocks ?? []).filter((b) => b.type === 'section');
+    expect(all.map((b) => (b.text as { text: string }).text.split(':')[0])).toEqual(
+      rows(170).map((r) => r.text.text.split(':')[0]),
+    );
+    // A third run (the record written) posts nothing.
+    await postOnceIn(store, deps, 'result', 'p-1:result', message);
+    expect(slack.messages()).toHaveLength(log.length);
   });
 
   it('splits a section over 3,000 characters into several, and keeps the block text per message under the limit', async () => {

@@ -57,6 +57,9 @@ export class RecordingChat implements Chat {
     return hit ? { channel, ts: hit.ts } : undefined;
   }
 
+  /** Nothing to complete: this chat never splits a message. */
+  async completePost(): Promise<void> {}
+
   async update(target: PostedMessage, message: Omit<ChatMessage, 'channel' | 'threadTs'>): Promise<void> {
     this.record({ via: 'update', channel: target.channel, ts: target.ts, ...message });
   }

@@ -77,7 +77,14 @@ export async function startChaosBot(
   const startWorker = async () => {
     if (opts.worker === 'in-process')
       inProcess = await startRole(sandbox, 'worker', destination, {}, { lockMs });
-    else child = await startWorkerProcess(sandbox, { prefix, lockMs, logFile: workerLog });
+    else
+      child = await startWorkerProcess(sandbox, {
+        prefix,
+        lockMs,
+        logFile: workerLog,
+        // Loading the worker through tsx takes seconds of CPU: on a busy 2-core machine, many.
+        timeoutMs: 120_000,
+      });
   };
   let web: Opsbot | undefined;
   try {
