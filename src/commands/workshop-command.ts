@@ -16,9 +16,23 @@ function readableStart(text: string): boolean {
 
 const envFlag = z.string().min(1).max(100).optional();
 /** Shared with the `/workshop prep` form, so typed and filled-in requests obey the same rules. */
-export const workshopName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a workshop name is lowercase letters, digits and dashes (up to 40)');
+export const workshopName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, {
+  error: (issue) => {
+    // "ML intro" → try `ml-intro`: the name is typed again later (`/workshop cancel <name>`).
+    const slug = slugOf(typeof issue.input === 'string' ? issue.input : '');
+    return `a workshop name is lowercase letters, digits and dashes (up to 40)${slug ? `: try \`${slug}\`` : ''}`;
+  },
+});
+
+function slugOf(text: string): string | undefined {
+  const slug = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return slug && slug !== text ? slug : undefined;
+}
 export const workshopUsers = countArg('users', 1, 10_000);
 export const workshopDuration = z.string().refine((t) => {
   const ms = parseDuration(t);

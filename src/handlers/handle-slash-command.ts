@@ -100,7 +100,7 @@ async function decide(
     if (!(err instanceof UsageError)) throw err;
     const usage = err.usage ? `\nUsage: \`${err.usage}\`` : `\nTry \`${command.command} help\`.`;
     return {
-      text: `:warning: ${err.message}.${usage}`,
+      text: `:warning: ${err.message}${/[.?!]$/.test(err.message) ? '' : '.'}${usage}`,
       audit: { action, environment: env.name, outcome: 'invalid', detail: err.message },
       denied: 'invalid',
     };

@@ -83,6 +83,14 @@ describe('refusals: each answered plainly, audited, and nothing queued', () => {
       'n must be at most 50',
     ],
     [
+      'a mistyped flag (the suggestion ends the sentence: no "?.")',
+      'operator',
+      '/ops audit 5 --chnages',
+      'ops',
+      /unknown flag --chnages — did you mean --changes\?\nUsage: `\/ops audit/,
+      'unknown flag --chnages',
+    ],
+    [
       'an unknown subcommand',
       'operator',
       '/ops reboot',

@@ -152,7 +152,7 @@ describe('/workshop prep with no arguments opens a form', () => {
     );
     expect(notANumber.action === 'errors' && notANumber.errors).toEqual({
       users: 'Users must be a whole number',
-      name: 'A workshop name is lowercase letters, digits and dashes (up to 40)',
+      name: 'A workshop name is lowercase letters, digits and dashes (up to 40): try `bad-name`',
     });
     const audit = await auditOf(/thirty|Users must be/);
     expect(audit).toMatchObject({ outcome: 'invalid', actor: sandbox.state.slack.users.operator });

@@ -81,7 +81,7 @@ describe('readWorkshopPrep', () => {
       errors: {
         users: 'Users must be at least 1',
         start: expect.stringMatching(/^"soonish" is not a start time I can read\. Give ISO 8601/),
-        name: 'A workshop name is lowercase letters, digits and dashes (up to 40)',
+        name: 'A workshop name is lowercase letters, digits and dashes (up to 40): try `big-day`',
         env: 'Pick one of the environments offered.',
       },
     });
