@@ -1,29 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { healthyFacts, type TestSandbox } from './start-for-test.js';
-import {
-  client,
-  kubernetesTemplateId,
-  type ManualClock,
-  startWithManualClock,
-} from './workspace-test-kit.js';
+import type { TestSandbox } from './start-for-test.js';
+import { type client, type ManualClock, useWorkspaceSandbox } from './workspace-test-kit.js';
 
+const kit = useWorkspaceSandbox();
 let sb: TestSandbox;
 let clock: ManualClock;
 let call: ReturnType<typeof client>;
 let templateId: string;
 
-beforeAll(async () => {
-  ({ sb, clock } = await startWithManualClock());
-  call = client(sb);
-  templateId = await kubernetesTemplateId(call);
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  Object.assign(sb.facts, healthyFacts());
-  sb.control.reset();
-  sb.faults.reset();
+// Hooks run in the order they are registered: the kit's beforeAll has started the sandbox by now.
+beforeAll(() => {
+  ({ sb, clock, call, templateId } = kit);
 });
 
 type Session =

@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestSandbox } from './start-for-test.js';
-import { healthyFacts } from './start-for-test.js';
-import {
-  client,
-  kubernetesTemplateId,
-  type ManualClock,
-  startWithManualClock,
-  TIMINGS,
-} from './workspace-test-kit.js';
+import { client, type ManualClock, TIMINGS, useWorkspaceSandbox } from './workspace-test-kit.js';
 
+const kit = useWorkspaceSandbox();
 let sb: TestSandbox;
 let clock: ManualClock;
 let call: ReturnType<typeof client>;
 let templateId: string;
 
-beforeAll(async () => {
-  ({ sb, clock } = await startWithManualClock());
-  call = client(sb);
-  templateId = await kubernetesTemplateId(call);
-});
-afterAll(() => sb.close());
-beforeEach(() => {
-  Object.assign(sb.facts, healthyFacts());
-  sb.control.reset();
-  sb.faults.reset();
+// Hooks run in the order they are registered: the kit's beforeAll has started the sandbox by now.
+beforeAll(() => {
+  ({ sb, clock, call, templateId } = kit);
 });
 
 const create = (name: string, extra: object = {}) =>

@@ -1,4 +1,5 @@
-import { NOW, startForTest, type TestSandbox } from './start-for-test.js';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { healthyFacts, NOW, startForTest, type TestSandbox } from './start-for-test.js';
 
 /** A sandbox clock the test moves by hand: builds progress only when it says so. */
 export class ManualClock {
@@ -53,4 +54,32 @@ export async function startWithManualClock(): Promise<{ sb: TestSandbox; clock: 
 export async function kubernetesTemplateId(call: ReturnType<typeof client>): Promise<string> {
   const res = await call('GET', '/api/v2/organizations/default/templates/kubernetes');
   return res.body.id as string;
+}
+
+/** What a workspace test file shares: the sandbox, its hand-moved clock, a client and the template's id. */
+export interface WorkspaceSandbox {
+  sb: TestSandbox;
+  clock: ManualClock;
+  call: ReturnType<typeof client>;
+  templateId: string;
+}
+
+/**
+ * Starts one sandbox for the file (hooks registered here) and puts it back to healthy before each test.
+ * The returned object is filled in by `beforeAll`: read its fields inside tests, not at import time.
+ */
+export function useWorkspaceSandbox(): WorkspaceSandbox {
+  const ws = {} as WorkspaceSandbox;
+  beforeAll(async () => {
+    const { sb, clock } = await startWithManualClock();
+    const call = client(sb);
+    Object.assign(ws, { sb, clock, call, templateId: await kubernetesTemplateId(call) });
+  });
+  afterAll(() => ws.sb?.close());
+  beforeEach(() => {
+    Object.assign(ws.sb.facts, healthyFacts());
+    ws.sb.control.reset();
+    ws.sb.faults.reset();
+  });
+  return ws;
 }
