@@ -17,7 +17,7 @@ export const SECTIONS: Record<string, string> = {
   rotation: 'The LiteLLM key rotator that `/rotation` pauses (scaled to 0) and resumes.',
   dns: 'The Cloudflare zones and the records they should hold (`/dns`, `/ops status`, `/diagnose dns`).',
   images:
-    'Images mirrored from their source (GHCR) to ECR, and the workspace images the Coder templates need (`/images`, `/ops status`).',
+    'Images mirrored from their source (GHCR) to ECR, and the workspace images the Coder templates need (`/images`, `/ops status`, `/diagnose images` and its `image-mirror` alert).',
   probes:
     'Health endpoints (`/diagnose`, `/workshop`): `coder` needs CODER_SESSION_TOKEN, `litellm` LITELLM_API_KEY.',
   credentials: 'Credentials whose expiry `/diagnose` watches.',

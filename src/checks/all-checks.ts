@@ -6,6 +6,7 @@ import { credentialsExpiryCheck } from './credentials-expiry-check.js';
 import { dnsRecordsCheck } from './dns-records-check.js';
 import { evictedPodsCheck } from './evicted-pods-check.js';
 import { imageDigestCheck } from './image-digest-check.js';
+import { imageMirrorCheck } from './image-mirror-check.js';
 import { imagePullCheck } from './image-pull-check.js';
 import { karpenterCheck } from './karpenter-check.js';
 import { keyRotationCheck } from './key-rotation-check.js';
@@ -29,6 +30,7 @@ export const ALL_CHECKS: readonly Check[] = [
   provisionerQueueCheck,
   coderHealthCheck,
   imageDigestCheck,
+  imageMirrorCheck,
   tlsExpiryCheck,
   litellmCheck,
   keyRotationCheck,

@@ -2,6 +2,7 @@ import type { Environment } from '../inventory/schema.js';
 import type { Clusters } from '../ports/clusters.js';
 import type { DnsProvider, DnsResolver } from '../ports/dns-provider.js';
 import type { HealthProbes } from '../ports/health-probes.js';
+import type { Registry } from '../ports/registry.js';
 import { ClusterView } from './cluster-view.js';
 
 /** The ports checks read through. */
@@ -10,6 +11,8 @@ export interface CheckDeps {
   probes: HealthProbes;
   dns: DnsProvider;
   resolver: DnsResolver;
+  /** GHCR sources and their ECR mirrors; absent where none is configured (the mirror check then says so). */
+  registry?: Registry;
 }
 
 export interface CheckOptions {
@@ -32,6 +35,8 @@ export interface CheckContext {
   probes: HealthProbes;
   dns: DnsProvider;
   resolver: DnsResolver;
+  /** The image mirror's registries, when this opsbot has them. */
+  registry?: Registry;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
@@ -63,5 +68,6 @@ export function createCheckContext(
     probes: deps.probes,
     dns: deps.dns,
     resolver: deps.resolver,
+    ...(deps.registry ? { registry: deps.registry } : {}),
   };
 }

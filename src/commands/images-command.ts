@@ -50,7 +50,7 @@ export const imagesCommand: CommandSpec = {
     {
       name: 'sync',
       summary:
-        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest. --restart then rolls the Coder deployments onto it, control plane first. A pull-through cache is refused (pulls fill it) unless --force',
+        'Plan copying the source build (GHCR) to the ECR mirror; applied after approval, verified by digest. --restart then rolls the Coder deployments onto it, control plane first; when ECR already has the build, --restart alone rolls the clusters still on another one. A pull-through cache is refused (pulls fill it) unless --force',
       usage: '[image] [tag] [--restart] [--force]',
       examples: [
         '/images sync',

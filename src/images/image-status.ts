@@ -2,8 +2,8 @@ import type { Image } from '../inventory/schema.js';
 import type { MirrorImage, SourceImage } from '../ports/registry.js';
 import type { PullThroughCache } from './pull-through-of.js';
 
-/** Where one deployment stands against the image it should run. */
-export type DeploymentImageState = 'ok' | 'behind' | 'ahead' | 'mixed' | 'no pods' | 'unreadable';
+/** Where one deployment stands against the image it should run (`unknown`: no build to compare with). */
+export type DeploymentImageState = 'ok' | 'behind' | 'ahead' | 'mixed' | 'no pods' | 'unreadable' | 'unknown';
 
 export interface DeploymentDigests {
   target: string;
@@ -13,6 +13,8 @@ export interface DeploymentDigests {
   state: DeploymentImageState;
   /** Why it could not be read (a short, already classified reason). */
   error?: string;
+  /** A Coder server or proxy: `/images sync --restart` can roll it onto the mirror's build. */
+  restartable?: boolean;
 }
 
 export type ImageVerdict =

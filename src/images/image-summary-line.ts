@@ -44,6 +44,14 @@ export function imageSummaryLine(r: ImageStatus, clustersDown: readonly string[]
 
 function hint(r: ImageStatus): string {
   const lagging = r.verdicts.includes('mirror stale') || r.verdicts.includes('mirror missing');
+  // ECR current, Coder pods on an older build: the restart-only plan rolls just those.
+  if (
+    !lagging &&
+    r.mirror &&
+    !r.mirrorError &&
+    r.deployments.some((d) => d.state === 'behind' && d.restartable)
+  )
+    return ` — ${code(`/images sync ${r.image.id} --restart`)}`;
   if (!lagging) return '';
   if (r.cache) return ` — ECR pull-through cache of ${code(r.cache.upstream)}: a pull refreshes it`;
   return ` — ${code(`/images sync ${r.image.id}`)}`;

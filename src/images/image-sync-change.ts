@@ -28,5 +28,10 @@ export const ImageSyncLive = z.object({
   mirror: digest.nullable(),
   source: digest.nullable(),
   cache: z.string().max(300).nullable().optional(),
+  /**
+   * With `--restart`: the restart targets (inventory names, in restart order) whose running pods are not all
+   * on the mirror's build. Optional: plans stored before it was recorded must still parse and apply.
+   */
+  behind: z.array(z.string().max(200)).max(100).optional(),
 });
 export type ImageSyncLive = z.infer<typeof ImageSyncLive>;

@@ -23,6 +23,8 @@ export function judgeDeployment(input: JudgeInput, digests: string[]): Deploymen
   const sourceBuild = source ? [source.digest, ...source.platforms.map((p) => p.digest)] : [];
   // A mirror that could not be read is no reference: the source's build is what the clusters should run then.
   const reference = input.hasMirror && mirror !== undefined ? mirror?.digest : source?.digest;
+  // Neither side could be read: calling the pods "behind" would be a false alarm about a registry outage.
+  if (reference === undefined && !source) return 'unknown';
   const referenceBuild =
     reference === source?.digest ? sourceBuild : reference !== undefined ? [reference] : [];
   if (referenceBuild.includes(d)) return 'ok';
@@ -46,6 +48,6 @@ export function judgeImage(input: JudgeInput, deployments: DeploymentDigests[]):
   if (states.has('mixed')) out.push('mixed');
   if (states.has('behind')) out.push('cluster behind');
   if (states.has('ahead')) out.push('cluster ahead');
-  if (states.has('unreadable') && !out.includes('unknown')) out.push('unknown');
+  if ((states.has('unreadable') || states.has('unknown')) && !out.includes('unknown')) out.push('unknown');
   return out.length ? [...new Set(out)] : ['in sync'];
 }

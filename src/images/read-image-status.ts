@@ -30,6 +30,9 @@ export function deploymentsOf(env: Environment, image: Image): Deployment[] {
   return env.deployments.filter((d) => d.image === image.id && d.kind !== 'provisioner');
 }
 
+/** The Coder server and its proxies: what `/images sync --restart` rolls onto the mirror's build. */
+export const restartsWithImage = (d: Deployment): boolean => d.kind === 'coder-server' || d.kind === 'proxy';
+
 /** Reads every inventory image of `env` in parallel: a failing read becomes that cell's reason, never the whole answer. */
 export function readImageStatus(
   deps: ImageStatusDeps,
@@ -93,7 +96,12 @@ async function readOne(ctx: ReadContext, env: Environment, image: Image): Promis
 
 /** Pods' `status.containerStatuses[].imageID` (what the kubelet pulled), counted per digest. */
 async function runningDigests(ctx: ReadContext, d: Deployment): Promise<DeploymentDigests> {
-  const base = { target: d.target, cluster: d.cluster, digests: {} as Record<string, number> };
+  const base = {
+    target: d.target,
+    cluster: d.cluster,
+    digests: {} as Record<string, number>,
+    ...(restartsWithImage(d) ? { restartable: true } : {}),
+  };
   const result = await ctx.read(
     (async () => {
       const client = ctx.clusters.client(d.cluster);

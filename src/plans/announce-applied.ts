@@ -7,7 +7,7 @@ import { renderResult } from './render-plan.js';
 import { scheduleRevert } from './schedule-revert.js';
 
 /**
- * After a plan is recorded as applied: result with Undo in the thread, audit, the scheduled revert,
+ * After a plan is recorded as applied: result with Undo (or why there is none) in the thread, audit, the scheduled revert,
  * and bookkeeping on the plan this one undoes. Each step is idempotent or guarded by `resultTs`,
  * so a re-run after a crash repeats nothing the user would see twice.
  */
@@ -25,11 +25,13 @@ export async function announceApplied(deps: PlanDeps, planId: string): Promise<P
   if (plan.resultTs) return plan;
   const verified = plan.verified ?? false;
   const thread = planThread(plan);
+  const kind = deps.kinds.get(plan.kind);
+  const noUndo = kind?.noUndo?.(kind.change.parse(plan.change), kind.live.parse(plan.before));
   // Audited first (once by key), then posted once (by key): a crash anywhere repeats neither.
   await auditApplied(deps, plan, verified);
   const posted = await postOnce(deps, planId, 'resultTs', {
     channel: plan.channel,
-    ...renderResult(plan, plan.result ?? '', verified),
+    ...renderResult(plan, plan.result ?? '', verified, noUndo),
     ...(thread ? { threadTs: thread } : {}),
   });
   // The original's message must stop promising "reverts automatically at …" and say which plan reverted it

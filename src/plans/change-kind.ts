@@ -51,8 +51,11 @@ export interface ChangeKind<C, L> {
   readonly live: z.ZodType<L>;
   /** Lock names (without prefix) this change touches, e.g. `dns:ai.coder.com:A:ai.coder.com`. */
   resources(change: C): string[];
-  /** One line, e.g. "set flag `banner` to `maintenance at 5pm`". */
-  summary(change: C): string;
+  /**
+   * One line, e.g. "set flag `banner` to `maintenance at 5pm`". `before` (the live state the plan starts from)
+   * is given when the plan is made, for a kind whose change reads differently depending on it.
+   */
+  summary(change: C, before?: L): string;
   /**
    * Reads the live state. While planning (`phase: 'plan'`) a failing read becomes a UserError naming the
    * service (nothing has changed yet); while applying it must stay transient so the job retries.
@@ -92,8 +95,14 @@ export interface ChangeKind<C, L> {
   /**
    * The change that restores `before` (the Undo plan). `context.role` is the role of whoever asks for the undo;
    * `context.why` says what kind of revert it is, for the summary ("scheduled revert", "resumed early").
+   * Throws a UserError, told to whoever pressed Undo, when the change has nothing to restore.
    */
   invert(change: C, before: L, context?: { role?: Role; why?: string }): C;
+  /**
+   * Why an applied plan of this change has no Undo (nothing to restore): its result says so instead of
+   * offering the button. Default: it has one.
+   */
+  noUndo?(change: C, before: L): string | undefined;
   /** The live state in a few words, for conflict messages and diffs. */
   describe(live: L): string;
   /**

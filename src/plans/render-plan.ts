@@ -164,19 +164,36 @@ export function renderPlanMessage(
   return { text: `${title} ${own}: ${summary} (${statusWord(plan)})`, blocks };
 }
 
-/** Posted in the plan's thread once applied: what happened, the verification, and Undo. */
-export function renderResult(plan: Plan, verification: string, verified: boolean): RenderedMessage {
+/**
+ * Posted in the plan's thread once applied: what happened, the verification, and Undo — or, for a change
+ * with nothing to restore, why there is none (a button that can only refuse would be a false promise).
+ */
+export function renderResult(
+  plan: Plan,
+  verification: string,
+  verified: boolean,
+  noUndo?: string,
+): RenderedMessage {
   const icon = verified ? ':white_check_mark:' : ':warning:';
   const head = verified ? 'Applied and verified' : 'Applied, but verification failed';
   const lines = [`${icon} ${head}: ${plan.summary}`, `Verification: ${verification}`];
   if (plan.revertAt) lines.push(`Reverts automatically ${slackTime(plan.revertAt)}.`);
+  if (noUndo) lines.push(`No Undo: ${noUndo}`);
   return {
     text: lines.join('\n'),
     blocks: [
       // Slack refuses a section over 3,000 characters; a long TXT value or a big sync must not fail the post.
       { type: 'section', text: { type: 'mrkdwn', text: clip(lines.join('\n'), 2900) } },
       context(`plan \`${plan.id}\` · approved by ${who(plan.approver ?? '?')}`),
-      { type: 'actions', block_id: `result-${plan.id}`, elements: [button(UNDO_ACTION, 'Undo', plan.id)] },
+      ...(noUndo
+        ? []
+        : [
+            {
+              type: 'actions',
+              block_id: `result-${plan.id}`,
+              elements: [button(UNDO_ACTION, 'Undo', plan.id)],
+            },
+          ]),
     ],
   };
 }

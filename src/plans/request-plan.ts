@@ -91,7 +91,7 @@ async function createPlan(deps: PlanDeps, request: PlanRequest): Promise<Plan> {
     kind: kind.kind,
     action: kind.action(change),
     environment: request.environment,
-    summary: kind.summary(change),
+    summary: kind.summary(change, live),
     change,
     before: live,
     requester: request.requester,

@@ -46,18 +46,20 @@ export async function requestUndo(
         `An undo of plan \`${plan.id}\` is already ${state}: plan \`${openId}\`, in this thread.`,
       );
   }
-  const claim = `${undoId}@${deps.clock.now()}`;
-  if (openId !== undoId && !(await deps.plans.compareAndSet(plan.id, 'undoPlan', plan.undoPlan, claim)))
-    throw new UserError(`Someone else just asked to undo plan \`${plan.id}\`; see the thread.`);
   const kind = changeKindOf(deps.kinds, plan.kind);
   const change = kind.change.parse(plan.change);
   const before = kind.live.parse(plan.before);
+  // Before the claim: a kind may refuse (nothing to restore), and that must not leave a claim behind.
+  const inverse = kind.invert(change, before, { role: input.role });
+  const claim = `${undoId}@${deps.clock.now()}`;
+  if (openId !== undoId && !(await deps.plans.compareAndSet(plan.id, 'undoPlan', plan.undoPlan, claim)))
+    throw new UserError(`Someone else just asked to undo plan \`${plan.id}\`; see the thread.`);
   const thread = planThread(plan);
   const result: EnqueueResult = await deps.queue.enqueue(
     PLAN_REQUEST_JOB,
     {
       kind: kind.kind,
-      change: kind.invert(change, before, { role: input.role }),
+      change: inverse,
       environment: plan.environment,
       revertOf: plan.id,
       expectBefore: kind.afterOf(change, before),

@@ -3,6 +3,7 @@ import { evaluateAlerts } from '../../src/jobs/alerts/evaluate-alerts.js';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { control, ROOMY_CHECKS } from '../diagnose/diagnose-kit.js';
+import { buttonsOf } from '../scale/e2e-kit.js';
 import { startE2E } from '../support/start-e2e.js';
 
 let sandbox: Sandbox;
@@ -89,7 +90,16 @@ async function lifecycle(
 const nodes = () => sandbox.sim.kube.control.snapshot('us-east-2').nodes.map((n) => n.name);
 
 /** A fault recipe for every check the inventory alerts on: adding a check there without one fails here. */
-const COVERED = ['node-storage', 'node-pressure', 'image-digests', 'crash-loops', 'key-rotation'];
+const COVERED = [
+  'node-storage',
+  'node-pressure',
+  'image-digests',
+  'image-mirror',
+  'crash-loops',
+  'key-rotation',
+  'credentials-expiry',
+  'tls-expiry',
+];
 
 describe('every alerting check, fired through the control API', () => {
   it('the inventory alerts on no check without a recipe here', () => {
@@ -205,5 +215,74 @@ describe('every alerting check, fired through the control API', () => {
     );
     expect(m.text).toContain('is the rotator working?');
     expect(m.text).toContain('WARNING');
+  });
+
+  it('image-mirror: a new upstream build the ECR mirror lacks; its Sync button plans the copy that clears it', async () => {
+    const alert = { title: 'Image mirror (GHCR = ECR = clusters)', subject: 'coder' };
+    const m = await lifecycle(
+      { ...alert, checks: ['image-mirror'] },
+      {
+        inject: () => control(sandbox, 'images/push', { image: 'coder' }).then(() => {}),
+        change: async () => {
+          sandbox.sim.clock.advance(2 * MIN);
+        },
+        changed: 'firing for 2 min',
+        // The alert's own fix: the ordinary sync plan in its thread, approved by a second operator. The pods
+        // then lag ECR until they restart, which only warns: the alert resolves.
+        clear: async () => {
+          const [message] = posts(alert);
+          const fix = buttonsOf(message!).find((b) => b.action_id === 'diagnose.fix');
+          expect(fix?.value).toBeDefined();
+          const seen = sandbox.slack.messages().length;
+          await sandbox.slack.press('operator', message!, 'diagnose.fix', fix!.value!);
+          const plan = await sandbox.slack.waitFor(
+            (x) => x.seq > seen && buttonsOf(x).some((b) => b.action_id === 'plan.approve'),
+          );
+          expect(plan.thread_ts).toBe(message!.ts);
+          await sandbox.slack.press('operator2', plan, 'plan.approve');
+          await sandbox.slack.settle();
+        },
+      },
+    );
+    expect(m.text).toContain('`coder`: mirror stale');
+    expect(m.text).toContain('not the source’s build');
+    expect(JSON.stringify(m.blocks)).toContain('Sync coder to ECR');
+  });
+
+  it('credentials-expiry: a provider key inside the week of notice, warned while there is time', async () => {
+    const DAY = 24 * 60 * MIN;
+    const m = await lifecycle(
+      { title: 'Credential expiry', subject: 'anthropic', checks: ['credentials-expiry'] },
+      {
+        inject: () => control(sandbox, 'credentials/expire', { id: 'anthropic', in: '4d' }).then(() => {}),
+        change: async () => {
+          sandbox.sim.clock.advance(DAY);
+        },
+        changed: 'expires in 3 days',
+        // Rotated at the provider and the Secret's annotation updated, as its runbook says.
+        clear: () => control(sandbox, 'credentials/expire', { id: 'anthropic', in: '90d' }).then(() => {}),
+      },
+    );
+    expect(m.text).toContain('expires in 4 days (under 7 days)');
+    expect(m.text).toContain('WARNING');
+  });
+
+  it('tls-expiry: a probed domain whose certificate runs out within the week', async () => {
+    const DAY = 24 * 60 * MIN;
+    const host = 'oregon-proxy.ai.coder.com';
+    const m = await lifecycle(
+      { title: 'TLS certificates', subject: host, checks: ['tls-expiry'] },
+      {
+        inject: () =>
+          control(sandbox, 'tls/certificate', { probe: 'oregon-proxy', expiresIn: '5d' }).then(() => {}),
+        change: async () => {
+          sandbox.sim.clock.advance(DAY);
+        },
+        changed: 'expires in 4 days',
+        // Re-issued: 60 days left.
+        clear: () => control(sandbox, 'tls/certificate', { probe: 'oregon-proxy' }).then(() => {}),
+      },
+    );
+    expect(m.text).toContain('certificate expires in 5 days (under 7 days)');
   });
 });

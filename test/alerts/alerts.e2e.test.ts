@@ -169,7 +169,7 @@ describe('scheduled alerts', () => {
     expect(active).toHaveLength(1);
 
     // Each check's last run is in Redis: a tick right after a run runs nothing; a minute on, all but the
-    // one that runs every five minutes.
+    // ones with a longer interval of their own (every five minutes, every hour).
     const MIN = 60_000;
     const scheduled = async (d: JobDeps = deps()) => {
       for (;;) {
@@ -180,10 +180,14 @@ describe('scheduled alerts', () => {
     };
     const every = env().alerts!.checks.map((c) => c.id);
     const slow = env()
-      .alerts!.checks.filter((c) => c.everySeconds === 300)
+      .alerts!.checks.filter((c) => (c.everySeconds ?? 60) > 60)
       .map((c) => c.id);
-    expect(slow).toEqual(['key-rotation']);
+    expect(slow).toEqual(['image-mirror', 'key-rotation', 'credentials-expiry', 'tls-expiry']);
     const fast = every.filter((id) => !slow.includes(id));
+    // Five minutes on: everything but the hourly expiry checks.
+    const byFive = env()
+      .alerts!.checks.filter((c) => (c.everySeconds ?? 60) <= 300)
+      .map((c) => c.id);
     expect(await scheduled()).toEqual([]);
     sandbox.sim.clock.advance(MIN);
     expect(await scheduled()).toEqual(fast);
@@ -216,7 +220,7 @@ describe('scheduled alerts', () => {
       sandbox.sim.clock.advance(MIN);
       expect(await scheduled(restarted.deps)).toEqual(fast);
       sandbox.sim.clock.advance(3 * MIN);
-      expect(await scheduled(restarted.deps)).toEqual(every);
+      expect(await scheduled(restarted.deps)).toEqual(byFive);
       await sandbox.slack.settle();
       expect(sandbox.slack.messages().filter(isOther)).toHaveLength(1);
       expect(edits(active[0]!.ts).at(-1)?.text).toContain('firing for 5 min');

@@ -200,4 +200,28 @@ describe('the image mirror', () => {
     await expectGolden('images-copy-complete', shot(latest(sandbox, progress)));
     await expectGolden('plan-images-sync-result', shot(result));
   });
+
+  it('pods behind the build ECR serves: status says to restart; --restart plans the restart alone', async () => {
+    // Synced above without --restart: ECR has the source's build, every Coder pod still runs the old one.
+    const after = mark(sandbox);
+    await sandbox.slack.command('viewer', '/images status');
+    const status = await next(
+      sandbox,
+      after,
+      (m) => ephemeralTo('viewer')(m) && m.text.startsWith('*Images in'),
+    );
+    await expectGolden('images-status-behind', shot(status));
+    const restart = await plan('operator', '/images sync coder --restart');
+    await expectGolden('plan-images-restart-pending', shot(restart));
+    // No Undo button on this result (nothing to restore): picked out by its headline instead.
+    const approved = mark(sandbox);
+    await sandbox.slack.press('operator2', restart, 'plan.approve');
+    const result = await next(
+      sandbox,
+      approved,
+      (m) => inThreadOf(restart)(m) && m.text.startsWith(':white_check_mark: Applied'),
+    );
+    await sandbox.slack.settle();
+    await expectGolden('plan-images-restart-result', shot(result));
+  });
 });

@@ -38,6 +38,23 @@ async function pushUpstream(): Promise<string> {
   return digest;
 }
 
+/** Evicts the Coder pods of `cluster`: their replacements pull what the tag resolves to now (ECR's build). */
+async function replaceCoderPods(cluster: string): Promise<void> {
+  const pods = sandbox.sim.kube.control
+    .snapshot(cluster)
+    .pods.filter((p) => p.namespace === 'coder' && /^coder-[a-z0-9]+-[a-z0-9]+$/.test(p.name));
+  for (const p of pods) await control(sandbox, 'pods/evict', { cluster, namespace: 'coder', pod: p.name });
+  await sandbox.sim.kube.control.settled(cluster);
+}
+
+/** What the bot answers `role` after `line` (the refusal of a plan, in the ack or ephemeral). */
+async function answerTo(role: string, line: string, pattern: RegExp): Promise<string> {
+  const seen = sandbox.slack.messages().length;
+  const ack = await sandbox.slack.command(role, line);
+  if (pattern.test(ack.text)) return ack.text;
+  return (await sandbox.slack.waitFor((m) => m.seq > seen && pattern.test(m.text))).text;
+}
+
 describe('/images sync --restart', () => {
   it('copies, then rolls control plane then proxies onto the new build: the three clusters run one digest', async () => {
     const upstream = await pushUpstream();
@@ -91,5 +108,71 @@ describe('/images sync --restart', () => {
     const row = await coderRow();
     expect(line(row, 'coder')).toContain(`${short(upstream)} ×2 — ok`);
     expect(line(row, 'proxy:eu-west-2')).toContain('behind');
+  });
+
+  it('mirror in sync, one cluster behind: a restart-only plan rolls just that cluster, no copy and no Undo', async () => {
+    const upstream = await pushUpstream();
+    // Synced without --restart, then two clusters' pods replaced: only eu-west-2 still runs the old build.
+    const sync = await planFor(sandbox, 'operator', '/images sync coder');
+    await sandbox.slack.press('operator2', sync, 'plan.approve');
+    await sandbox.slack.settle();
+    await replaceCoderPods('us-east-2');
+    await replaceCoderPods('us-west-2');
+    const behind = await coderRow();
+    expect(behind).toMatch(/❌ \*coder\* .*: cluster behind/);
+    expect(line(behind, 'proxy:eu-west-2')).toContain('*behind*');
+    expect(line(behind, 'coder')).toContain(`${short(upstream)} ×2 — ok`);
+    expect(behind).toContain('→ `/images sync coder --restart` rolls them onto the build ECR serves');
+    // `/ops status` says the same in its one line.
+    const seen = sandbox.slack.messages().length;
+    await sandbox.slack.command('viewer', '/ops status');
+    const status = await sandbox.slack.waitFor(
+      (x) => x.seq > seen && x.via === 'chat.postEphemeral' && x.text.includes('`coder`'),
+    );
+    expect(status.text).toMatch(/`coder`: cluster behind — `\/images sync coder --restart`/);
+
+    const plan = await planFor(sandbox, 'operator', '/images sync coder --restart');
+    const planText = plan.text + JSON.stringify(plan.blocks);
+    expect(planText).toContain(
+      `restart \`proxy:eu-west-2\` onto the build ECR \`coder-preview:v2.28.0\` already serves (${short(upstream)}); nothing is copied`,
+    );
+    expect(planText).toContain('Restart only: ECR already serves');
+    expect(planText).toContain('A rollout restart of `proxy:eu-west-2` (eu-west-2), one cluster at a time');
+    expect(planText).toContain('No Undo');
+    expect(planText).not.toContain('Undo copies');
+    await control(sandbox, 'registry/traffic', { registry: 'ecr', clear: true });
+    await sandbox.slack.press('operator2', plan, 'plan.approve');
+    await sandbox.slack.settle();
+    const thread = threadOf(sandbox, plan).map((m) => m.text);
+    const result = thread.find((t) => t.includes('Applied and verified'));
+    expect(result, thread.join('\n---\n')).toBeDefined();
+    expect(result).toContain(
+      `\`proxy:eu-west-2\` restarted cluster by cluster (eu-west-2); \`coder\`, \`proxy:us-west-2\` already ran it (left alone); all run ${short(upstream)}`,
+    );
+    // Nothing copied: no progress message, no upload to ECR.
+    expect(thread.some((t) => /Cop(y|ied) `/.test(t))).toBe(false);
+    const traffic = (await control(sandbox, 'registry/traffic', { registry: 'ecr' })) as {
+      uploadedBytes: number;
+    };
+    expect(traffic.uploadedBytes).toBe(0);
+    const row = await coderRow();
+    expect(row).toMatch(/✅ \*coder\* .*: in sync/);
+    for (const t of ['coder', 'proxy:us-west-2', 'proxy:eu-west-2'])
+      expect(line(row, t), t).toContain(`${short(upstream)} ×2 — ok`);
+
+    // Undo has no earlier ECR build to restore: the result says so instead of offering the button.
+    const resultMessage = threadOf(sandbox, plan).find((m) => m.text.includes('Applied and verified'))!;
+    expect(resultMessage.text).toContain('No Undo: ECR still serves the build it served before');
+    expect(buttonsOf(resultMessage).map((b) => b.action_id)).not.toContain('plan.undo');
+    expect(e2e.leakedSecrets()).toEqual([]);
+  });
+
+  it('everything in sync: --restart is refused plainly, and a plain sync points at --restart', async () => {
+    const all = await answerTo('operator', '/images sync coder --restart', /nothing to do/);
+    expect(all).toMatch(
+      /ECR `coder-preview:v2\.28\.0` already is `sha256:[0-9a-f]{12}…`, and `coder`, `proxy:us-west-2`, `proxy:eu-west-2` all run it: nothing to do/,
+    );
+    const plain = await answerTo('operator', '/images sync coder', /nothing to sync/);
+    expect(plain).toContain('`/images sync coder --restart` rolls it onto this one');
   });
 });

@@ -51,4 +51,10 @@ describe('image verdicts', () => {
     expect(judgeDeployment(unread, [d(3)])).toBe('behind');
     expect(judgeImage(unread, [row('ok')])).toEqual(['unknown']);
   });
+
+  it('with neither the source nor the mirror read, the pods are not judged (no false "behind")', () => {
+    expect(judgeDeployment({ hasMirror: false, history: [] }, [d(3)])).toBe('unknown');
+    expect(judgeDeployment({ hasMirror: true, history: [] }, [d(3)])).toBe('unknown');
+    expect(judgeImage({ hasMirror: false, history: [] }, [row('unknown')])).toEqual(['unknown']);
+  });
 });
