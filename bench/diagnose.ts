@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLocalRedis } from '../src/sandbox/start-local-redis.js';
+import { workerHeapOptions } from './worker-heap.js';
 
 // DIAGNOSE AT SCALE: one cluster of the sandbox seeded with NODES nodes and PODS pods (its own process),
 // then `/diagnose all`'s job in a fresh worker process (its own process, so its peak RSS is the job's),
@@ -21,6 +22,8 @@ const PRODUCTION_DEADLINE_MS = 9_000;
 const TARGET_RSS_MB = 300;
 const ROOT = resolve(import.meta.dirname, '..');
 const TSX = ['--import', 'tsx'];
+
+const JOB_NODE_OPTIONS = process.env.BENCH_JOB_NODE_OPTIONS ?? workerHeapOptions();
 
 function run(
   cmd: string,
@@ -73,6 +76,7 @@ try {
   const sb = await startSandboxChild(dir);
   sandbox = sb.child;
   console.log(`sandbox ready: seeded in ${fmt(sb.seedMs / 1000, 's')}, sandbox RSS ${fmt(sb.rssMB, 'MB')}`);
+  console.log(`job's node options: ${JOB_NODE_OPTIONS || '(none: V8 sized for this machine)'}`);
 
   // The worker as deployed runs compiled JavaScript, not through tsx (whose loader alone adds ~100 MB):
   // bundle the job's script and src/ into one ES module beside node_modules, packages left external.
@@ -92,7 +96,7 @@ try {
     ...process.env,
     REDIS_URL: redisUrl,
     BENCH_DIAGNOSE_DEADLINE_MS: String(DEADLINE_MS),
-    ...(process.env.BENCH_JOB_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_JOB_NODE_OPTIONS } : {}),
+    NODE_OPTIONS: JOB_NODE_OPTIONS,
   });
   const line = job.out.trim().split('\n').at(-1) ?? '';
   if (job.code !== 0 || !line.startsWith('{'))

@@ -22,7 +22,7 @@ export const SECTIONS: Record<string, string> = {
     'Health endpoints (`/diagnose`, `/workshop`): `coder` needs CODER_SESSION_TOKEN, `litellm` LITELLM_API_KEY.',
   credentials: 'Credentials whose expiry `/diagnose` watches.',
   capacity: 'Concurrent users → replicas, per target (`/scale recommend`, `/workshop prep`).',
-  thresholds: 'Limits the checks warn at.',
+  thresholds: 'Limits the checks warn at, and how long each check may take.',
   slack: 'The channels commands are accepted in (the channel decides the environment) and the audit channel.',
   access: 'Who may do what: roles by Slack user or user group ID, the two-person rule, plan expiry.',
   schedules: 'Jobs run on a cron schedule (the scheduler role), e.g. the weekday digest.',

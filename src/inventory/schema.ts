@@ -226,6 +226,12 @@ export const Environment = z
       nodeStorageMaxPercent: z.number().min(0).max(100),
       capacityHeadroomMinPercent: z.number().min(0).max(100),
       credentialsMinValidDays: z.number().min(0),
+      /**
+       * How long each check (of `/diagnose`, the alerts, the workshop checklist) may take before it shows ❔;
+       * each cluster's part gets 2 s less. Raise it where one pass over a cluster's pods takes longer (about
+       * 25 s at 150,000 pods).
+       */
+      checkDeadlineSeconds: z.number().min(3).max(300).default(9),
     }),
     slack: z.object({
       opsChannels: z.array(z.string().regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel ID')).min(1),

@@ -39,4 +39,26 @@ describe('the plan sweep', () => {
       (await w.deps.audit.latest(20)).filter((a) => a.planId === done && a.outcome === 'failed'),
     ).toHaveLength(1);
   });
+
+  it('announces a plan recorded as applied whose result was never posted, once', async () => {
+    const w = world({}, false);
+    const id = await stranded(w, 'recorded');
+    await setFlag(w, 'recorded', 'on');
+    // The dead run got as far as recording it applied, not as far as the result or the audit line.
+    await w.deps.plans.transition(id, ['applying'], 'applied', w.clock.now(), { result: 'flag set' });
+    expect(await sweepPlans(w.deps)).toEqual([]);
+    w.clock.advance(SWEEP_GRACE_MS + 1000);
+    expect(await sweepPlans(w.deps)).toEqual([id]);
+    const plan = (await w.deps.plans.get(id))!;
+    expect(plan.resultTs).toBeDefined();
+    const results = () => w.chat.posts().filter((m) => m.text.includes('Applied'));
+    expect(results()).toHaveLength(1);
+    expect(
+      (await w.deps.audit.latest(20)).filter((a) => a.planId === id && a.outcome === 'failed'),
+    ).toHaveLength(1);
+    // The next sweep leaves it alone.
+    w.clock.advance(SWEEP_GRACE_MS + 1000);
+    expect(await sweepPlans(w.deps)).toEqual([]);
+    expect(results()).toHaveLength(1);
+  });
 });

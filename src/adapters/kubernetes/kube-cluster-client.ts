@@ -1,17 +1,14 @@
 import {
-  ApiException,
   AppsV1Api,
   AutoscalingV2Api,
   type ConfigurationOptions,
   CoreV1Api,
   CustomObjectsApi,
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
   type KubeConfig,
   Observable,
   type ObservableMiddleware,
   PatchStrategy,
-  RequestContext,
+  type RequestContext,
   setHeaderOptions,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -42,6 +39,7 @@ import {
   toEventState,
   toPodState,
 } from './kube-mappers.js';
+import { rawGet, rawList } from './raw-get.js';
 
 export { toDeploymentState } from './kube-mappers.js';
 
@@ -248,11 +246,15 @@ export class KubeClusterClient implements ClusterClient {
           ? `/api/v1/namespaces/${encodeURIComponent(query.namespace)}/pods`
           : '/api/v1/pods';
         do {
-          const list = await this.call(`listing pods ${where}`, opts.signal, async (kc, req) =>
-            listOf<V1Pod>(path, await rawGet(kc, req, path, { limit: this.pageSize, ...filters, ...cont })),
-          );
-          acc = step(acc, list.items.map(toPodDetail));
-          cont = list.metadata?.continue ? { continue: list.metadata.continue } : {};
+          const params = { limit: this.pageSize, ...filters, ...cont };
+          const page = await this.call(`listing pods ${where}`, opts.signal, async (kc, req) => {
+            // Each pod is mapped as it is read: the page's raw objects never exist all at once.
+            const details: PodDetail[] = [];
+            const next = await rawList(kc, req, path, params, (p) => details.push(toPodDetail(p as V1Pod)));
+            return { details, next };
+          });
+          acc = step(acc, page.details);
+          cont = page.next ? { continue: page.next } : {};
         } while (cont.continue);
         return acc;
       } catch (err) {
@@ -439,86 +441,4 @@ function withSignal(signal: AbortSignal): Request {
     post: (response) => new Observable(Promise.resolve(response)),
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
-}
-
-const HTTP = new IsomorphicFetchHttpLibrary();
-
-/** Per KubeConfig: the headers and connection pool client-node's auth produced, and what for. */
-const auths = new WeakMap<
-  KubeConfig,
-  {
-    key: string;
-    headers: Record<string, string>;
-    dispatcher: ReturnType<RequestContext['getDispatcher']>;
-  }
->();
-
-/**
- * client-node's authentication of a request, done once per KubeConfig, server, CA and token (opsbot's
- * KubeConfigs carry a bearer token, refreshed in place): applying it builds a new connection pool each
- * time, which for thousands of kubelet reads costs seconds of CPU and native memory for the idle pools.
- */
-async function authenticate(kc: KubeConfig, ctx: RequestContext): Promise<void> {
-  const cluster = kc.getCurrentCluster();
-  const user = kc.getCurrentUser();
-  const key = JSON.stringify([
-    cluster?.server,
-    cluster?.caData,
-    cluster?.caFile,
-    cluster?.skipTLSVerify,
-    user?.name,
-    user?.token,
-  ]);
-  let held = auths.get(kc);
-  if (held?.key !== key) {
-    const probe = new RequestContext(cluster?.server ?? '', HttpMethod.GET);
-    await kc.applySecurityAuthentication(probe);
-    held = { key, headers: probe.getHeaders(), dispatcher: probe.getDispatcher() };
-    auths.set(kc, held);
-  }
-  for (const [name, value] of Object.entries(held.headers)) ctx.setHeaderParam(name, value);
-  if (held.dispatcher) ctx.setDispatcher(held.dispatcher);
-}
-
-/**
- * A GET as the API server's JSON, through client-node's auth, TLS and per-call middleware (the signal),
- * without its typed deserializer: that costs ~100 µs a pod, most of a pass over 150,000 pods, and the JSON
- * has the fields the mappers read (times as strings, which they accept). Errors carry the status and body
- * as client-node's own do, so 401 retries, 410 restarts and classification work alike.
- */
-async function rawGet(
-  kc: KubeConfig,
-  req: Request,
-  path: string,
-  params: Record<string, string | number>,
-): Promise<unknown> {
-  const server = kc.getCurrentCluster()?.server;
-  if (!server) throw new Error('the kubeconfig names no cluster');
-  const url = new URL(`${server.replace(/\/+$/, '')}${path}`);
-  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, String(v));
-  const ctx = new RequestContext(url.toString(), HttpMethod.GET);
-  ctx.setHeaderParam('Accept', 'application/json');
-  await authenticate(kc, ctx);
-  for (const m of req.middleware ?? []) await m.pre(ctx).toPromise();
-  const res = await HTTP.send(ctx).toPromise();
-  const text = await res.body.text();
-  const body = parseJson(text);
-  if (res.httpStatusCode !== 200)
-    throw new ApiException(res.httpStatusCode, `HTTP ${res.httpStatusCode}`, body ?? text, res.headers);
-  if (body === undefined) throw new Error(`${path}: the API server answered something other than JSON`);
-  return body;
-}
-
-function listOf<T>(path: string, body: unknown): { items: T[]; metadata?: { continue?: string } } {
-  if (!body || typeof body !== 'object' || !Array.isArray((body as { items?: unknown }).items))
-    throw new Error(`${path}: the API server answered something other than a list`);
-  return body as { items: T[]; metadata?: { continue?: string } };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

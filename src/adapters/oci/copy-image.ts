@@ -57,22 +57,13 @@ export async function copyImage(
         progress.blobsMounted = (progress.blobsMounted ?? 0) + 1;
       } else {
         const source = await from.client.openBlob(from.repo, blob.digest, opts.signal);
-        const counted = source.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, controller) {
-              progress.bytesSent += chunk.byteLength;
-              controller.enqueue(chunk);
-            },
-          }),
-        );
-        const pushed = await to.client.pushBlob(
-          to.repo,
-          blob.digest,
-          counted,
-          blob.size,
-          opts.signal,
-          mount.session,
-        );
+        const pushed = await to.client.pushBlob(to.repo, blob.digest, source, blob.size, {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          ...(mount.session ? { session: mount.session } : {}),
+          onBytes: (n) => {
+            progress.bytesSent += n;
+          },
+        });
         progress.resumed = (progress.resumed ?? 0) + pushed.resumed;
       }
     }

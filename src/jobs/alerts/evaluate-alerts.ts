@@ -6,6 +6,7 @@ import { stepAlert } from '../../alerts/step-alert.js';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import type { Check, CheckReport, CheckResult, CheckStatus } from '../../checks/check.js';
 import { createCheckContext } from '../../checks/check-context.js';
+import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import type { AlertSeverity, Environment } from '../../inventory/schema.js';
 import type { Logger } from '../../queue/logger.js';
@@ -96,12 +97,15 @@ export async function evaluateAlerts(
       : undefined;
     const wanted = cfg.checks.filter((c) => byId.has(c.id) && (!due || due.has(c.id)));
     summary.ran = wanted.map((c) => c.id);
+    // The environment's deadlines only: a scheduled run is not given a test's or bench's roomier ones.
+    const { deadlineMs, partDeadlineMs } = checkDeadlines(env);
     const reports = wanted.length
       ? await runChecks(
           wanted.map((c) => byId.get(c.id)!),
-          createCheckContext(env, deps, now),
+          createCheckContext(env, deps, now, { partDeadlineMs }),
           {
             clock: deps.clock,
+            deadlineMs,
             onError: (checkId, err) => opts.log?.warn({ err, checkId, env: env.name }, 'alert check failed'),
           },
         )

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import { type CheckReport, SITUATIONS } from '../../checks/check.js';
 import { createCheckContext } from '../../checks/check-context.js';
+import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { checksFor, runChecks } from '../../checks/run-checks.js';
 import { createProgressReporter } from '../../queue/create-progress-reporter.js';
 import { defineJob } from '../../queue/define-job.js';
@@ -44,16 +45,11 @@ export const diagnoseJob = defineJob({
       onError: (err) => ctx.log.warn({ err }, 'diagnose progress edit failed'),
     });
     const done: CheckReport[] = [];
-    const partDeadline = deps.checks?.partDeadlineMs;
-    const context = createCheckContext(
-      env,
-      deps,
-      started,
-      partDeadline ? { partDeadlineMs: partDeadline } : {},
-    );
+    const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
+    const context = createCheckContext(env, deps, started, { partDeadlineMs });
     const reports = await runChecks(checks, context, {
       clock: deps.clock,
-      ...(deps.checks?.deadlineMs ? { deadlineMs: deps.checks.deadlineMs } : {}),
+      deadlineMs,
       onReport: (report) => {
         done.push(report);
         const p = renderProgress(head, done, checks.length);

@@ -1,5 +1,6 @@
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import { createCheckContext } from '../../checks/check-context.js';
+import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { renderSummary } from '../../jobs/diagnose/render-diagnosis.js';
 import { storeFixes } from '../../jobs/diagnose/store-fixes.js';
@@ -16,13 +17,12 @@ import type { StepRunner } from './step-outcome.js';
 export const checklistStep: StepRunner = async (w, { deps, store, log }) => {
   const env = environmentOf(deps, w.environment);
   const started = deps.clock.now();
-  const context = createCheckContext(env, deps, started, {
-    ...(deps.checks?.partDeadlineMs ? { partDeadlineMs: deps.checks.partDeadlineMs } : {}),
-  });
+  const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
+  const context = createCheckContext(env, deps, started, { partDeadlineMs });
   const [reports, expiries] = await Promise.all([
     runChecks(ALL_CHECKS, context, {
       clock: deps.clock,
-      ...(deps.checks?.deadlineMs ? { deadlineMs: deps.checks.deadlineMs } : {}),
+      deadlineMs,
       onError: (checkId, err) => log.warn({ err, checkId, workshop: w.id }, 'checklist check failed'),
     }),
     readExpiries(deps, env),

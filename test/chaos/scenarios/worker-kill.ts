@@ -1,6 +1,7 @@
 import type { Plan } from '../../../src/plans/plan.js';
 import { planIdFor } from '../../../src/plans/plan-id.js';
 import { applyJobId } from '../../../src/plans/plan-job-names.js';
+import { SWEEP_GRACE_MS, sweepPlans } from '../../../src/plans/sweep-plans.js';
 import { countRequests, type RequestCounter } from '../../support/request-counter.js';
 import { type ChaosBot, startChaosBot } from './chaos-sandbox.js';
 import { type ChaosResult, emptyResult, jobIdOf, pause, percentile, waitUntil } from './kit.js';
@@ -294,6 +295,14 @@ async function run(chaos: ChaosBot, counter: RequestCounter, opts: WorkerKillOpt
     500,
   );
   await chaos.settle(30_000, 500);
+  // What the minute's plan sweep does in production (applies whose job was given up while the worker was
+  // down: settled, or announced if they were recorded applied), run once now that its grace has passed.
+  chaos.sandbox.sim.clock.advance(SWEEP_GRACE_MS + 1_000);
+  const swept = await sweepPlans(web.deps);
+  result.extra.swept = swept.length;
+  await chaos.settle(30_000, 500);
+  for (const a of attempts)
+    if (a.planId && swept.includes(a.planId)) a.final = await web.deps.plans.get(a.planId);
   for (const a of attempts)
     if (a.planId && ['approved', 'applying'].includes(a.final?.status ?? '')) {
       const job = await web.deps.queue.jobs.get(applyJobId(a.planId));
