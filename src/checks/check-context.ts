@@ -37,6 +37,8 @@ export interface CheckContext {
   resolver: DnsResolver;
   /** The image mirror's registries, when this opsbot has them. */
   registry?: Registry;
+  /** The run's signal: cluster and registry reads still going when it aborts are cancelled. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_CHECK_OPTIONS: CheckOptions = {
@@ -50,6 +52,7 @@ export function createCheckContext(
   deps: CheckDeps,
   now: number,
   options: Partial<CheckOptions> = {},
+  signal?: AbortSignal,
 ): CheckContext {
   const views = new Map<string, ClusterView>();
   return {
@@ -60,7 +63,7 @@ export function createCheckContext(
     cluster(id) {
       let view = views.get(id);
       if (!view) {
-        view = new ClusterView(deps.clusters.client(id));
+        view = new ClusterView(deps.clusters.client(id), signal);
         views.set(id, view);
       }
       return view;
@@ -69,5 +72,18 @@ export function createCheckContext(
     dns: deps.dns,
     resolver: deps.resolver,
     ...(deps.registry ? { registry: deps.registry } : {}),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/**
+ * A check run's signal: aborted with the job's (its lock lost, its worker closing) or by `finish()` once
+ * every check has reported, so reads that outlived their deadline stop instead of paging on behind it.
+ */
+export function checkRunSignal(job?: AbortSignal): { signal: AbortSignal; finish(): void } {
+  const done = new AbortController();
+  return {
+    signal: job ? AbortSignal.any([job, done.signal]) : done.signal,
+    finish: () => done.abort(new Error('the check run is over')),
   };
 }

@@ -46,18 +46,26 @@ export function isProblem(p: PodDetail): boolean {
 export class ClusterView {
   private readonly memo = new Map<string, Promise<unknown>>();
 
-  constructor(readonly client: ClusterClient) {}
+  /** `signal`: the run's (its job's lock, the run being over): reads still going then are cancelled. */
+  constructor(
+    readonly client: ClusterClient,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private get call(): { signal?: AbortSignal } {
+    return this.signal ? { signal: this.signal } : {};
+  }
 
   get id(): string {
     return this.client.clusterId;
   }
 
   nodes(): Promise<NodeState[]> {
-    return this.once('nodes', () => this.client.listNodes());
+    return this.once('nodes', () => this.client.listNodes(this.call));
   }
 
   nodeStorage(node: string): Promise<NodeStorageStats> {
-    return this.once(`stats:${node}`, () => this.client.nodeStorage(node));
+    return this.once(`stats:${node}`, () => this.client.nodeStorage(node, this.call));
   }
 
   /** One paged pass over every pod that is neither finished nor failed. */
@@ -81,6 +89,7 @@ export class ClusterView {
           }
           return acc;
         },
+        this.call,
       ),
     );
   }
@@ -98,6 +107,7 @@ export class ClusterView {
           }
           return acc;
         },
+        this.call,
       ),
     );
   }
@@ -112,29 +122,34 @@ export class ClusterView {
           acc.push(...page);
           return acc;
         },
+        this.call,
       ),
     );
   }
 
   deployment(namespace: string, name: string): Promise<DeploymentState | undefined> {
-    return this.once(`deploy:${namespace}/${name}`, () => this.client.getDeployment(namespace, name));
+    return this.once(`deploy:${namespace}/${name}`, () =>
+      this.client.getDeployment(namespace, name, this.call),
+    );
   }
 
   nodePools(): Promise<NodePoolState[]> {
-    return this.once('nodepools', () => this.client.listNodePools());
+    return this.once('nodepools', () => this.client.listNodePools(this.call));
   }
 
   nodeClaims(): Promise<NodeClaimState[]> {
-    return this.once('nodeclaims', () => this.client.listNodeClaims());
+    return this.once('nodeclaims', () => this.client.listNodeClaims(this.call));
   }
 
   secretUpdatedAt(namespace: string, name: string): Promise<number | undefined> {
-    return this.once(`secret:${namespace}/${name}`, () => this.client.secretUpdatedAt(namespace, name));
+    return this.once(`secret:${namespace}/${name}`, () =>
+      this.client.secretUpdatedAt(namespace, name, this.call),
+    );
   }
 
   secretAnnotations(namespace: string, name: string): Promise<Record<string, string> | undefined> {
     return this.once(`secret-annotations:${namespace}/${name}`, () =>
-      this.client.secretAnnotations(namespace, name),
+      this.client.secretAnnotations(namespace, name, this.call),
     );
   }
 

@@ -59,7 +59,7 @@ export const imageMirrorCheck: Check = {
     const rows = await readImageStatus(
       { registry: ctx.registry, clusters: { client: (id) => ctx.cluster(id).client } },
       ctx.env,
-      { timeoutMs: ctx.options.partDeadlineMs },
+      { timeoutMs: ctx.options.partDeadlineMs, ...(ctx.signal ? { signal: ctx.signal } : {}) },
     );
     const results = rows.map((r) => resultOf(ctx.env.name, r));
     if (results.length && results.every((r) => r.status === 'ok'))

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckResult } from '../../src/checks/check.js';
 import { worstOf } from '../../src/checks/check.js';
-import { type CheckDeps, createCheckContext } from '../../src/checks/check-context.js';
+import { type CheckDeps, checkRunSignal, createCheckContext } from '../../src/checks/check-context.js';
 import { evictedPodsCheck } from '../../src/checks/evicted-pods-check.js';
 import { perCluster } from '../../src/checks/per-part.js';
 import { checksFor, runChecks } from '../../src/checks/run-checks.js';
@@ -12,15 +12,32 @@ import type { ClusterClient, PodDetail } from '../../src/ports/clusters.js';
 const env = (await loadInventory('infra')).get('ai.coder.com')!;
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 
+/** Clusters whose hung reads were cancelled. */
+const cancelled: string[] = [];
+
 /** Our own ClusterClient port, answering from fixed data (the adapter is tested against the sandbox). */
 function fakeClusters(failed: Record<string, PodDetail[] | 'hang'>): CheckDeps['clusters'] {
   return {
     client: (id: string) =>
       ({
         clusterId: id,
-        foldPods: <T>(_q: unknown, init: () => T, step: (acc: T, page: PodDetail[]) => T) => {
+        foldPods: <T>(
+          _q: unknown,
+          init: () => T,
+          step: (acc: T, page: PodDetail[]) => T,
+          opts?: { signal?: AbortSignal },
+        ) => {
           const pods = failed[id] ?? [];
-          if (pods === 'hang') return new Promise<T>(() => {});
+          if (pods === 'hang')
+            // As the adapter does: a hung read ends only when its signal is aborted.
+            return new Promise<T>((_, reject) => {
+              const stop = () => {
+                cancelled.push(id);
+                reject(opts?.signal?.reason);
+              };
+              if (opts?.signal?.aborted) stop();
+              else opts?.signal?.addEventListener('abort', stop);
+            });
           return Promise.resolve(step(init(), pods));
         },
       }) as unknown as ClusterClient,
@@ -92,6 +109,31 @@ describe('the check engine', () => {
       'unknown `us-west-2`: unreachable (no answer within 0.1 s)',
       'ok eu-west-2: no evicted pods',
     ]);
+  });
+
+  it('cancels a read that outlived its deadline once the run is over, and every read when the job is aborted', async () => {
+    cancelled.length = 0;
+    const run = checkRunSignal();
+    const ctx = createCheckContext(
+      env,
+      deps({ 'us-west-2': 'hang' }),
+      NOW,
+      { partDeadlineMs: 100 },
+      run.signal,
+    );
+    const [report] = await runChecks([evictedPodsCheck], ctx, { deadlineMs: 2_000 }).finally(run.finish);
+    expect(report?.status).toBe('unknown');
+    expect(cancelled).toEqual(['us-west-2']);
+
+    // The job loses its lock while a read hangs: the read stops with it.
+    const job = new AbortController();
+    const second = checkRunSignal(job.signal);
+    const hung = createCheckContext(env, deps({ 'eu-west-2': 'hang' }), NOW, {}, second.signal);
+    const running = runChecks([evictedPodsCheck], hung, { deadlineMs: 60_000 }).finally(second.finish);
+    job.abort('lost the job lock');
+    const [aborted] = await running;
+    expect(cancelled).toEqual(['us-west-2', 'eu-west-2']);
+    expect(aborted?.results.find((r) => r.subject === 'eu-west-2')?.status).toBe('unknown');
   });
 
   it('perCluster names the cluster whose part threw', async () => {

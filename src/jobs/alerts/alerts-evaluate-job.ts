@@ -23,9 +23,10 @@ export const alertsEvaluateJob = defineJob({
   name: ALERTS_EVALUATE_JOB,
   payload: AlertsEvaluatePayload,
   attempts: 1,
-  async process({ environment, everySeconds }, ctx: { deps: JobDeps; log: Logger }) {
+  async process({ environment, everySeconds }, ctx: { deps: JobDeps; log: Logger; signal: AbortSignal }) {
     const summary = await evaluateAlerts(ctx.deps, environmentOf(ctx.deps, environment), {
       log: ctx.log,
+      signal: ctx.signal,
       scheduled: true,
       ...(everySeconds !== undefined ? { everySeconds } : {}),
     });

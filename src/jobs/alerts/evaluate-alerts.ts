@@ -5,7 +5,7 @@ import { renderEscalation, renderResolution } from '../../alerts/render-alert.js
 import { stepAlert } from '../../alerts/step-alert.js';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import type { Check, CheckReport, CheckResult, CheckStatus } from '../../checks/check.js';
-import { createCheckContext } from '../../checks/check-context.js';
+import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import type { AlertSeverity, Environment } from '../../inventory/schema.js';
@@ -48,6 +48,8 @@ export interface EvaluateOptions {
   waitMs?: number;
   /** Queue `alerts.deliver` for what is left (default true; a simulation delivers at its own pace). */
   followUp?: boolean;
+  /** The job's signal: the run's reads stop when it aborts. */
+  signal?: AbortSignal;
   /** The checks to look up ids in (default: every `/diagnose` check). */
   checks?: readonly Check[];
 }
@@ -99,16 +101,17 @@ export async function evaluateAlerts(
     summary.ran = wanted.map((c) => c.id);
     // The environment's deadlines only: a scheduled run is not given a test's or bench's roomier ones.
     const { deadlineMs, partDeadlineMs } = checkDeadlines(env);
+    const run = checkRunSignal(opts.signal);
     const reports = wanted.length
       ? await runChecks(
           wanted.map((c) => byId.get(c.id)!),
-          createCheckContext(env, deps, now, { partDeadlineMs }),
+          createCheckContext(env, deps, now, { partDeadlineMs }, run.signal),
           {
             clock: deps.clock,
             deadlineMs,
             onError: (checkId, err) => opts.log?.warn({ err, checkId, env: env.name }, 'alert check failed'),
           },
-        )
+        ).finally(run.finish)
       : [];
     await store.markRuns(env.name, summary.ran, now);
     const states = new Map((await store.all(env.name)).map((s) => [s.id, s]));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import { type CheckReport, SITUATIONS } from '../../checks/check.js';
-import { createCheckContext } from '../../checks/check-context.js';
+import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { checksFor, runChecks } from '../../checks/run-checks.js';
 import { createProgressReporter } from '../../queue/create-progress-reporter.js';
@@ -27,7 +27,7 @@ export const diagnoseJob = defineJob({
   payload: commandJobPayload(DiagnoseArgs),
   attempts: 1,
   lane: 'long',
-  async process({ request, args }, ctx: { deps: JobDeps; log: Logger }) {
+  async process({ request, args }, ctx: { deps: JobDeps; log: Logger; signal: AbortSignal }) {
     const deps = ctx.deps;
     const env = await readableEnvironment(deps, request, args.env, {
       command: '/diagnose',
@@ -46,7 +46,8 @@ export const diagnoseJob = defineJob({
     });
     const done: CheckReport[] = [];
     const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
-    const context = createCheckContext(env, deps, started, { partDeadlineMs });
+    const run = checkRunSignal(ctx.signal);
+    const context = createCheckContext(env, deps, started, { partDeadlineMs }, run.signal);
     const reports = await runChecks(checks, context, {
       clock: deps.clock,
       deadlineMs,
@@ -56,7 +57,7 @@ export const diagnoseJob = defineJob({
         progress.update(p.text, p.blocks);
       },
       onError: (checkId, err) => ctx.log.warn({ err, checkId, env: env.name }, 'check failed'),
-    });
+    }).finally(run.finish);
     const fixes = await storeFixes(deps, reports, {
       env: env.name,
       channel: request.channel,

@@ -1,5 +1,5 @@
 import { ALL_CHECKS } from '../../checks/all-checks.js';
-import { createCheckContext } from '../../checks/check-context.js';
+import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { renderSummary } from '../../jobs/diagnose/render-diagnosis.js';
@@ -14,17 +14,18 @@ import type { StepRunner } from './step-outcome.js';
  * T-2 days: every `/diagnose` check (images and DNS consistency among them) plus credential expiries,
  * posted in the workshop's thread with the checks' fix buttons.
  */
-export const checklistStep: StepRunner = async (w, { deps, store, log }) => {
+export const checklistStep: StepRunner = async (w, { deps, store, log, signal }) => {
   const env = environmentOf(deps, w.environment);
   const started = deps.clock.now();
   const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
-  const context = createCheckContext(env, deps, started, { partDeadlineMs });
+  const run = checkRunSignal(signal);
+  const context = createCheckContext(env, deps, started, { partDeadlineMs }, run.signal);
   const [reports, expiries] = await Promise.all([
     runChecks(ALL_CHECKS, context, {
       clock: deps.clock,
       deadlineMs,
       onError: (checkId, err) => log.warn({ err, checkId, workshop: w.id }, 'checklist check failed'),
-    }),
+    }).finally(run.finish),
     readExpiries(deps, env),
   ]);
   // Fix buttons live in the thread, so the plan they make lands there too.
