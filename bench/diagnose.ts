@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLocalRedis } from '../src/sandbox/start-local-redis.js';
+import { bundleForNode } from './bundle.js';
 import { workerHeapOptions } from './worker-heap.js';
 
 // DIAGNOSE AT SCALE: one cluster of the sandbox seeded with NODES nodes and PODS pods (its own process),
@@ -78,20 +79,8 @@ try {
   console.log(`sandbox ready: seeded in ${fmt(sb.seedMs / 1000, 's')}, sandbox RSS ${fmt(sb.rssMB, 'MB')}`);
   console.log(`job's node options: ${JOB_NODE_OPTIONS || '(none: V8 sized for this machine)'}`);
 
-  // The worker as deployed runs compiled JavaScript, not through tsx (whose loader alone adds ~100 MB):
-  // bundle the job's script and src/ into one ES module beside node_modules, packages left external.
-  const bundle = join(ROOT, 'node_modules', '.cache', 'opsbot-bench', 'diagnose-job.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(ROOT, 'bench', 'diagnose-job.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  // Compiled, as the worker runs it (see bundle.ts).
+  const bundle = await bundleForNode('diagnose-job.ts');
   const job = await run(process.execPath, [bundle, join(dir, 'ready.json')], {
     ...process.env,
     REDIS_URL: redisUrl,

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { copyImage } from '../src/adapters/oci/copy-image.js';
 import { OciClient } from '../src/adapters/oci/oci-client.js';
 import { parseOciManifest } from '../src/adapters/oci/parse-oci-manifest.js';
+import { bundleForNode } from './bundle.js';
 import { measured } from './peak-rss.js';
 import { workerHeapOptions } from './worker-heap.js';
 
@@ -22,18 +23,7 @@ const ROUNDS = Number(process.env.BENCH_IMAGE_ROUNDS ?? 3);
 if (process.env.BENCH_COPY_CHILD !== '1') {
   const heap = process.env.BENCH_COPY_NODE_OPTIONS ?? workerHeapOptions();
   console.log(`copier: compiled, node options ${heap || '(none: V8 sized for this machine)'}`);
-  const bundle = join(ROOT, 'node_modules', '.cache', 'opsbot-bench', 'images-copy.mjs');
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(ROOT, 'bench', 'images-copy.ts')],
-    outfile: bundle,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  const bundle = await bundleForNode('images-copy.ts', ROOT);
   const self = spawnSync(process.execPath, [...heap.split(' ').filter(Boolean), bundle], {
     cwd: ROOT,
     stdio: 'inherit',

@@ -75,15 +75,3 @@ export function createCheckContext(
     ...(signal ? { signal } : {}),
   };
 }
-
-/**
- * A check run's signal: aborted with the job's (its lock lost, its worker closing) or by `finish()` once
- * every check has reported, so reads that outlived their deadline stop instead of paging on behind it.
- */
-export function checkRunSignal(job?: AbortSignal): { signal: AbortSignal; finish(): void } {
-  const done = new AbortController();
-  return {
-    signal: job ? AbortSignal.any([job, done.signal]) : done.signal,
-    finish: () => done.abort(new Error('the check run is over')),
-  };
-}

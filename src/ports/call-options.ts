@@ -47,3 +47,16 @@ export function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined):
     );
   });
 }
+
+/**
+ * A signal for one piece of work (a check run, a status report): aborted with `parent` (the job's: its lock
+ * lost, its worker closing) or by `finish()` once the work has its answer, so reads that outlived their
+ * deadline stop instead of running on behind it.
+ */
+export function scopedSignal(parent?: AbortSignal): { signal: AbortSignal; finish(): void } {
+  const done = new AbortController();
+  return {
+    signal: parent ? AbortSignal.any([parent, done.signal]) : done.signal,
+    finish: () => done.abort(new Error('the work it was for is over')),
+  };
+}

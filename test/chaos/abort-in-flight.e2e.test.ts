@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SCALE_KIND } from '../../src/changes/scale/scale-kind.js';
 import { applyPlan } from '../../src/plans/apply-plan.js';
 import type { PlanDeps } from '../../src/plans/plan-deps.js';
 import { requestPlan } from '../../src/plans/request-plan.js';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { SECOND_ZONE, twoZoneInventory } from '../dns/two-zone-inventory.js';
 import { deployment, planFor, until } from '../scale/e2e-kit.js';
 import { countRequests, type RequestCounter } from '../support/request-counter.js';
 
@@ -19,14 +18,7 @@ const CLUSTERS = ['us-east-2', 'us-west-2', 'eu-west-2'];
 /** Latency of every request to the slowed API: long enough that "stopped at once" cannot be luck. */
 const DELAY = 1_500;
 // ai.coder.com with a second zone of its own, so one /dns sync is two Cloudflare batches.
-const SECOND = 'coder-workshops.dev';
-const LB = 'ai-coder-control-7f3a9c1e2b4d5f60.elb.us-east-2.amazonaws.com';
-const secondZone = `    - name: ${SECOND}
-      records:
-${['www', 'docs', 'status', 'labs']
-  .map((n) => `        - { name: ${n}.${SECOND}, type: CNAME, content: ${LB}, proxied: false, ttl: 300 }`)
-  .join('\n')}
-`;
+const SECOND = SECOND_ZONE;
 
 let sandbox: Sandbox;
 let dir: string;
@@ -37,12 +29,7 @@ const kube = (method?: string) => CLUSTERS.reduce((n, c) => n + counter!.count(`
 const kubeWrites = () => CLUSTERS.reduce((n, c) => n + counter!.writes(`kube:${c}`), 0);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'opsbot-abort-'));
-  await mkdir(join(dir, 'environments'));
-  const env = await readFile('infra/environments/ai.coder.com.yaml', 'utf8');
-  const withZone = env.replace(/(\n {2}zones:\n)/, `$1${secondZone}`);
-  if (withZone === env) throw new Error('ai.coder.com.yaml has no dns zones list to extend');
-  await writeFile(join(dir, 'environments/ai.coder.com.yaml'), withZone);
+  dir = await twoZoneInventory();
   sandbox = await startSandbox({
     redisUrl: inject('redisUrl'),
     redisPrefix: `t-abort-${randomUUID()}`,

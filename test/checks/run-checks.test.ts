@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckResult } from '../../src/checks/check.js';
 import { worstOf } from '../../src/checks/check.js';
-import { type CheckDeps, checkRunSignal, createCheckContext } from '../../src/checks/check-context.js';
+import { type CheckDeps, createCheckContext } from '../../src/checks/check-context.js';
 import { evictedPodsCheck } from '../../src/checks/evicted-pods-check.js';
 import { perCluster } from '../../src/checks/per-part.js';
 import { checksFor, runChecks } from '../../src/checks/run-checks.js';
 import { TransientError } from '../../src/errors/transient-error.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
+import { scopedSignal } from '../../src/ports/call-options.js';
 import type { ClusterClient, PodDetail } from '../../src/ports/clusters.js';
 
 const env = (await loadInventory('infra')).get('ai.coder.com')!;
@@ -113,7 +114,7 @@ describe('the check engine', () => {
 
   it('cancels a read that outlived its deadline once the run is over, and every read when the job is aborted', async () => {
     cancelled.length = 0;
-    const run = checkRunSignal();
+    const run = scopedSignal();
     const ctx = createCheckContext(
       env,
       deps({ 'us-west-2': 'hang' }),
@@ -127,7 +128,7 @@ describe('the check engine', () => {
 
     // The job loses its lock while a read hangs: the read stops with it.
     const job = new AbortController();
-    const second = checkRunSignal(job.signal);
+    const second = scopedSignal(job.signal);
     const hung = createCheckContext(env, deps({ 'eu-west-2': 'hang' }), NOW, {}, second.signal);
     const running = runChecks([evictedPodsCheck], hung, { deadlineMs: 60_000 }).finally(second.finish);
     job.abort('lost the job lock');

@@ -1,32 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/start-sandbox.js';
 import { planFor } from '../scale/e2e-kit.js';
+import { SECOND_ZONE, SECOND_ZONE_TARGET, twoZoneInventory } from './two-zone-inventory.js';
 
 // ai.coder.com with a second zone of its own, so one /dns sync is two Cloudflare batches.
-const SECOND = 'coder-workshops.dev';
-const LB = 'ai-coder-control-7f3a9c1e2b4d5f60.elb.us-east-2.amazonaws.com';
-const secondZone = `
-    - name: ${SECOND}
-      records:
-${['www', 'docs', 'status', 'labs']
-  .map((n) => `        - { name: ${n}.${SECOND}, type: CNAME, content: ${LB}, proxied: false, ttl: 300 }`)
-  .join('\n')}
-`;
+const SECOND = SECOND_ZONE;
 
 let sandbox: Sandbox;
 let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'opsbot-two-zones-'));
-  await mkdir(join(dir, 'environments'));
-  const env = await readFile('infra/environments/ai.coder.com.yaml', 'utf8');
-  const withZone = env.replace(/(\n {2}zones:\n)/, `$1${secondZone.replace(/^\n/, '')}`);
-  if (withZone === env) throw new Error('ai.coder.com.yaml has no dns zones list to extend');
-  await writeFile(join(dir, 'environments/ai.coder.com.yaml'), withZone);
+  dir = await twoZoneInventory();
   sandbox = await startSandbox({
     redisUrl: inject('redisUrl'),
     redisPrefix: `t-dns2-${randomUUID()}`,
@@ -63,7 +49,7 @@ describe('a DNS change spanning two zones', () => {
     const content = (zone: string, name: string) =>
       control.records(zone).find((r) => r.name === name)?.content;
     expect(content('ai.coder.com', 'oregon-proxy.ai.coder.com')).not.toBe('stray.example.com');
-    expect(content(SECOND, `docs.${SECOND}`)).toBe(LB);
+    expect(content(SECOND, `docs.${SECOND}`)).toBe(SECOND_ZONE_TARGET);
     await sandbox.slack.settle();
   });
 });

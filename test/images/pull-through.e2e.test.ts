@@ -1,27 +1,21 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedMessage } from '../../src/sandbox/slack/recorded-message.js';
 import type { Sandbox } from '../../src/sandbox/start-sandbox.js';
 import { control } from '../diagnose/diagnose-kit.js';
 import { buttonsOf, planFor, threadOf } from '../scale/e2e-kit.js';
-import { startE2E } from '../support/start-e2e.js';
+import { type E2E, useE2E } from '../support/start-e2e.js';
 
 // `envbuilder` is mirrored through ECR's pull-through cache rule for ghcr.io (prefix `ghcr`): pulls fill and
 // refresh it, so /images status says so and /images sync answers what to do instead (or copies with --force).
-let e2e: Awaited<ReturnType<typeof startE2E>>;
+const kit = useE2E();
+let e2e: E2E;
 let sandbox: Sandbox;
-
-beforeAll(async () => {
-  e2e = await startE2E();
-  sandbox = e2e.sandbox;
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(async () => {
-  await control(sandbox, 'reset');
+// Hooks run in the order they are registered: the kit's beforeAll has started the sandbox by now.
+beforeAll(() => {
+  ({ e2e, sandbox } = kit);
 });
 
 const CACHE = '• mirror is an ECR pull-through cache of `ghcr.io/coder/envbuilder`';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { SECRET_VARIABLES } from '../../src/config/env-schema.js';
 import { type SandboxOptions, startSandbox } from '../../src/sandbox/start-sandbox.js';
+import { control } from '../diagnose/diagnose-kit.js';
 
 /**
  * The sandbox with the bot, for end-to-end tests: a fresh Redis prefix, no state file, fast
@@ -31,4 +32,25 @@ export async function startE2E(opts: Partial<SandboxOptions> = {}) {
       return secrets.filter((s) => haystack.includes(s));
     },
   };
+}
+
+export type E2E = Awaited<ReturnType<typeof startE2E>>;
+
+/**
+ * One e2e sandbox for the file (hooks registered here), put back to its seeded state (`reset` on the control
+ * API) before each test. The returned object is filled in by `beforeAll`: read it inside hooks and tests.
+ */
+export function useE2E(opts: Partial<SandboxOptions> = {}): { e2e: E2E; sandbox: E2E['sandbox'] } {
+  const kit = {} as { e2e: E2E; sandbox: E2E['sandbox'] };
+  beforeAll(async () => {
+    kit.e2e = await startE2E(opts);
+    kit.sandbox = kit.e2e.sandbox;
+  });
+  afterAll(async () => {
+    await kit.sandbox?.close();
+  });
+  beforeEach(async () => {
+    await control(kit.sandbox, 'reset');
+  });
+  return kit;
 }

@@ -5,10 +5,11 @@ import { renderEscalation, renderResolution } from '../../alerts/render-alert.js
 import { stepAlert } from '../../alerts/step-alert.js';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import type { Check, CheckReport, CheckResult, CheckStatus } from '../../checks/check.js';
-import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
+import { createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import type { AlertSeverity, Environment } from '../../inventory/schema.js';
+import { scopedSignal } from '../../ports/call-options.js';
 import type { Logger } from '../../queue/logger.js';
 import { code } from '../../slack-text/code.js';
 import { untrusted } from '../../slack-text/untrusted.js';
@@ -101,7 +102,7 @@ export async function evaluateAlerts(
     summary.ran = wanted.map((c) => c.id);
     // The environment's deadlines only: a scheduled run is not given a test's or bench's roomier ones.
     const { deadlineMs, partDeadlineMs } = checkDeadlines(env);
-    const run = checkRunSignal(opts.signal);
+    const run = scopedSignal(opts.signal);
     const reports = wanted.length
       ? await runChecks(
           wanted.map((c) => byId.get(c.id)!),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ALL_CHECKS } from '../../checks/all-checks.js';
 import { type CheckReport, SITUATIONS } from '../../checks/check.js';
-import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
+import { createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { checksFor, runChecks } from '../../checks/run-checks.js';
+import { scopedSignal } from '../../ports/call-options.js';
 import { createProgressReporter } from '../../queue/create-progress-reporter.js';
 import { defineJob } from '../../queue/define-job.js';
 import type { Logger } from '../../queue/logger.js';
@@ -46,7 +47,7 @@ export const diagnoseJob = defineJob({
     });
     const done: CheckReport[] = [];
     const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
-    const run = checkRunSignal(ctx.signal);
+    const run = scopedSignal(ctx.signal);
     const context = createCheckContext(env, deps, started, { partDeadlineMs }, run.signal);
     const reports = await runChecks(checks, context, {
       clock: deps.clock,

@@ -2,6 +2,7 @@ import { shortFailure } from '../../errors/short-failure.js';
 import type { ImageStatus } from '../../images/image-status.js';
 import { readImageStatus } from '../../images/read-image-status.js';
 import type { Environment } from '../../inventory/schema.js';
+import { scopedSignal } from '../../ports/call-options.js';
 import type { Clusters, DeploymentState } from '../../ports/clusters.js';
 import type { DnsProvider, DnsRecordState } from '../../ports/dns-provider.js';
 import type { Registry } from '../../ports/registry.js';
@@ -50,13 +51,12 @@ export async function collectStatus(
 ): Promise<StatusReport> {
   const timeoutMs = opts.timeoutMs ?? 8000;
   // Reads that missed their deadline are cancelled once the report is made, not left running behind it.
-  const done = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, done.signal]) : done.signal;
-  try {
-    return await collect(env, deps, { timeoutMs, signal, ...(opts.log ? { log: opts.log } : {}) });
-  } finally {
-    done.abort(new Error('status report made'));
-  }
+  const scope = scopedSignal(opts.signal);
+  return collect(env, deps, {
+    timeoutMs,
+    signal: scope.signal,
+    ...(opts.log ? { log: opts.log } : {}),
+  }).finally(scope.finish);
 }
 
 async function collect(

@@ -1,10 +1,11 @@
 import { ALL_CHECKS } from '../../checks/all-checks.js';
-import { checkRunSignal, createCheckContext } from '../../checks/check-context.js';
+import { createCheckContext } from '../../checks/check-context.js';
 import { checkDeadlines } from '../../checks/check-deadlines.js';
 import { runChecks } from '../../checks/run-checks.js';
 import { renderSummary } from '../../jobs/diagnose/render-diagnosis.js';
 import { storeFixes } from '../../jobs/diagnose/store-fixes.js';
 import { environmentOf } from '../../jobs/job-deps.js';
+import { scopedSignal } from '../../ports/call-options.js';
 import { code } from '../../slack-text/code.js';
 import { postInThread } from '../post-in-thread.js';
 import { expiryLines, readExpiries } from '../read-expiries.js';
@@ -18,7 +19,7 @@ export const checklistStep: StepRunner = async (w, { deps, store, log, signal })
   const env = environmentOf(deps, w.environment);
   const started = deps.clock.now();
   const { deadlineMs, partDeadlineMs } = checkDeadlines(env, deps.checks);
-  const run = checkRunSignal(signal);
+  const run = scopedSignal(signal);
   const context = createCheckContext(env, deps, started, { partDeadlineMs }, run.signal);
   const [reports, expiries] = await Promise.all([
     runChecks(ALL_CHECKS, context, {
