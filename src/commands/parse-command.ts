@@ -58,9 +58,10 @@ function describeIssues(error: z.ZodError, flags: string[], tokens: { positional
   const unknownFlag = error.issues.some((i) => i.code === 'unrecognized_keys');
   return error.issues
     .filter((issue) => {
-      // `--duraton 2h`: the typo'd flag takes no value, so its value reads as an extra argument too.
+      // `--duraton 2h`: the typo'd flag takes no value, so its value reads as an argument too (an extra one,
+      // or one in the wrong place): only the unknown flag is worth saying.
       const [where] = issue.path;
-      return !(unknownFlag && where === 'positionals' && issue.code === 'too_big');
+      return !(unknownFlag && where === 'positionals');
     })
     .map((issue) => {
       const [where, key] = issue.path;

@@ -110,6 +110,11 @@ describe('renderHelp', () => {
     expect(err.message).toBe('unknown flag --duraton — did you mean --duration?');
     const far = usageErrorOf(() => parseCommand(createCommandRegistry(), '/workshop', 'prep 30 16:00 --zzz'));
     expect(far.message).toBe('unknown flag --zzz');
+    // A flag the command does not take: its value is not also called a bad tag.
+    const reason = usageErrorOf(() =>
+      parseCommand(createCommandRegistry(), '/images', `sync coder --reason ${'r'.repeat(220)}`),
+    );
+    expect(reason.message).toBe('unknown flag --reason');
   });
 
   it('refuses an unreadable workshop start in the ack, with examples', () => {
