@@ -59,8 +59,14 @@ async function changesIn(
       e.environment === w.environment && e.outcome === 'applied' && e.at >= window.from && e.at <= window.to,
   );
   // Audit details are composed by opsbot with every outside value already escaped (as the audit mirror posts them).
+  // Oldest first, by the minute the summary shows; changes of the same minute (the wind-down's scale-back and
+  // the rotation resume, due together) in a fixed order, not in whichever order their jobs happened to finish.
+  const minute = (at: number) => Math.floor(at / 60_000);
+  const ordered = entries
+    .reverse()
+    .sort((a, b) => minute(a.at) - minute(b.at) || a.detail.localeCompare(b.detail));
   return Promise.all(
-    entries.reverse().map(async (e) => {
+    ordered.map(async (e) => {
       const plan = e.planId ? await ctx.deps.plans.get(e.planId) : undefined;
       const who = !plan
         ? `<@${e.actor}>`
